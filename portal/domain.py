@@ -1,0 +1,129 @@
+"""The names of the domain (see ../shared/GLOSSARY.md) as enumerations, with their Chinese labels.
+
+Code, URLs, the GraphQL schema and the ingest format use the English values; the public site shows
+the Chinese labels.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class SourceSystem(StrEnum):
+    metrology = "metrology"
+    quality_inspection = "quality_inspection"
+    fibre_inspection = "fibre_inspection"
+    special_equipment = "special_equipment"
+    org_code_registry = "org_code_registry"
+    public_complaint = "public_complaint"
+    media_report = "media_report"
+    higher_authority_notice = "higher_authority_notice"
+    enforcement_inspection = "enforcement_inspection"
+    # Facts the portal derives itself by the credit rules (issue: rules on a clock).
+    credit_rules = "credit_rules"
+
+
+SOURCE_LABELS = {
+    SourceSystem.metrology: "计量",
+    SourceSystem.quality_inspection: "质检",
+    SourceSystem.fibre_inspection: "纤检",
+    SourceSystem.special_equipment: "特种设备",
+    SourceSystem.org_code_registry: "代码",
+    SourceSystem.public_complaint: "群众举报投诉",
+    SourceSystem.media_report: "新闻媒体报道",
+    SourceSystem.higher_authority_notice: "上级部门督查或通报",
+    SourceSystem.enforcement_inspection: "执法检查",
+    SourceSystem.credit_rules: "信用规则",
+}
+
+# Complaints and reports come through these four channels (the article's four kinds of source).
+COMPLAINT_CHANNELS = (
+    SourceSystem.public_complaint,
+    SourceSystem.media_report,
+    SourceSystem.higher_authority_notice,
+    SourceSystem.enforcement_inspection,
+)
+
+
+class CreditList(StrEnum):
+    """The public lists a designation puts an enterprise on."""
+
+    exemplary = "exemplary"
+    bad_records = "bad_records"
+    blacklist = "blacklist"
+    quality_safety_warning = "quality_safety_warning"
+
+
+LIST_LABELS = {
+    CreditList.exemplary: "质量诚信示范企业",
+    CreditList.bad_records: "不良信息",
+    CreditList.blacklist: "黑名单",
+    CreditList.quality_safety_warning: "质量安全预警信息",
+}
+
+
+class Colour(StrEnum):
+    green = "green"
+    yellow = "yellow"
+    red = "red"
+
+
+COLOUR_LABELS = {Colour.green: "绿色", Colour.yellow: "黄色", Colour.red: "红色"}
+COLOUR_ORDER = {Colour.green: 0, Colour.yellow: 1, Colour.red: 2}
+
+
+class SamplingResult(StrEnum):
+    passed = "pass"
+    failed = "fail"
+
+
+SAMPLING_LABELS = {SamplingResult.passed: "合格", SamplingResult.failed: "不合格"}
+
+
+class EquipmentKind(StrEnum):
+    crane = "crane"
+    boiler = "boiler"
+    pressure_vessel = "pressure_vessel"
+    pressure_piping = "pressure_piping"
+    lift = "lift"
+    forklift = "forklift"
+    other = "other"
+
+
+EQUIPMENT_LABELS = {
+    EquipmentKind.crane: "起重机械(行车、行吊)",
+    EquipmentKind.boiler: "锅炉",
+    EquipmentKind.pressure_vessel: "压力容器",
+    EquipmentKind.pressure_piping: "压力管道",
+    EquipmentKind.lift: "电梯",
+    EquipmentKind.forklift: "场(厂)内专用机动车辆",
+    EquipmentKind.other: "其他特种设备",
+}
+
+
+class Scale(StrEnum):
+    large = "large"
+    medium = "medium"
+    small = "small"
+    micro = "micro"
+
+
+SCALE_LABELS = {Scale.large: "大型", Scale.medium: "中型", Scale.small: "小型", Scale.micro: "微型"}
+
+DISTRICTS = (
+    "金台区", "渭滨区", "陈仓区", "凤翔区", "岐山县", "扶风县", "眉县",
+    "陇县", "千阳县", "麟游县", "凤县", "太白县", "高新区",
+)  # fmt: skip
+
+# The article's eight pillar industries; "其他" for the rest.
+INDUSTRIES = (
+    "汽车及零部件",
+    "机床工具",
+    "电子仪器仪表",
+    "石油装备",
+    "有色金属(钛及钛合金)",
+    "烟酒食品",
+    "新型建材",
+    "生物医药",
+    "其他",
+)

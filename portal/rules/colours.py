@@ -1,0 +1,56 @@
+"""Green / yellow / red warnings for due dates: special-equipment periodic inspection, mandatory
+verification of measuring instruments, licence and operator-certificate expiry.
+
+The article: green when just inspected or more than seven months remain; yellow when half a year or
+less remains; red when overdue. The article leaves six to seven months unnamed; we treat it as green.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from portal.domain import Colour
+
+
+@dataclass(frozen=True)
+class ColourDecision:
+    colour: Colour
+    # Why, in the words the public site shows.
+    reason: str
+    # The next date on which the colour changes by itself (None: only a new record changes it).
+    changes_on: date | None
+    rule: str = "due_date_colour"
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` moved by whole months, clamped to the last day of a shorter month."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def due_date_colour(
+    due: date | None, today: date, *, yellow_months: int = 6, what: str = "检验"
+) -> ColourDecision:
+    """The warning colour of something due on `due`, seen on `today`.
+
+    `what` names the obligation in the reason (检验, 检定, 许可证有效期, 证书有效期).
+    A missing due date means the obligation was never met: red.
+    """
+    if due is None:
+        return ColourDecision(Colour.red, f"无{what}记录", None)
+    if due < today:
+        days = (today - due).days
+        return ColourDecision(Colour.red, f"{what}已超期{days}天(应于{due.isoformat()}前)", None)
+    yellow_from = add_months(due, -yellow_months)
+    if today >= yellow_from:
+        return ColourDecision(
+            Colour.yellow,
+            f"距{what}到期不超过{yellow_months}个月(到期日{due.isoformat()})",
+            due + timedelta(days=1),
+        )
+    return ColourDecision(
+        Colour.green, f"{what}在有效期内(到期日{due.isoformat()})", yellow_from
+    )

@@ -1,0 +1,75 @@
+"""Every setting of the portal, read from `PORTAL_*` environment variables in one place.
+
+Each setting has a default that works on a fresh machine (the embedded default: SQLite for both
+storage and search) and a comment saying what it is for. Code asks `get_settings()`; tests build
+their own `Settings(...)` and pass it down instead of patching the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from functools import cache
+from pathlib import Path
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(f"PORTAL_{name}", default)
+
+
+def _default_data_dir() -> Path:
+    return Path(_env("DATA_DIR", str(Path.cwd() / "data")))
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Folder for the embedded default's files (SQLite database, search index, demo data).
+    data_dir: Path = field(default_factory=_default_data_dir)
+    # SQLAlchemy URL of the system of record. Empty: a SQLite file `portal.sqlite3` in data_dir.
+    database_url: str = field(default_factory=lambda: _env("DATABASE_URL", ""))
+    # Elasticsearch URL. Empty: the embedded SQLite full-text index is used for search.
+    elasticsearch_url: str = field(default_factory=lambda: _env("ELASTICSEARCH_URL", ""))
+    # Prefix of every Elasticsearch index and alias, so several portals (or test runs) share a cluster.
+    index_prefix: str = field(default_factory=lambda: _env("INDEX_PREFIX", "credit-portal"))
+    # File of the embedded search index. Empty: `search.sqlite3` in data_dir.
+    search_path: str = field(default_factory=lambda: _env("SEARCH_PATH", ""))
+    # Public base URL of the site, used in feeds for absolute links.
+    base_url: str = field(default_factory=lambda: _env("BASE_URL", "http://127.0.0.1:8000"))
+    # Name of the portal as shown on the site and in the feeds.
+    site_name: str = field(default_factory=lambda: _env("SITE_NAME", "宝鸡市产品质量诚信信息网"))
+    # Warning colours: months left before a due date at or under which the colour is yellow.
+    # The article: yellow at "half a year" left, green at more than seven months; 6–7 is green.
+    yellow_months: int = field(default_factory=lambda: int(_env("YELLOW_MONTHS", "6")))
+    # Days after publication before an uncorrected bad record is upgraded (the article: 15).
+    bad_record_grace_days: int = field(
+        default_factory=lambda: int(_env("BAD_RECORD_GRACE_DAYS", "15"))
+    )
+    # Default rectification deadline in days when a notice does not give one (article: a month).
+    rectification_days: int = field(default_factory=lambda: int(_env("RECTIFICATION_DAYS", "30")))
+    # Results per page on the site and the default `first` of GraphQL connections.
+    page_size: int = field(default_factory=lambda: int(_env("PAGE_SIZE", "20")))
+    # Largest page a client may ask for, on the site and in GraphQL.
+    max_page_size: int = field(default_factory=lambda: int(_env("MAX_PAGE_SIZE", "100")))
+    # Entries in each warning feed.
+    feed_size: int = field(default_factory=lambda: int(_env("FEED_SIZE", "50")))
+    # Log level of the portal's structured logs.
+    log_level: str = field(default_factory=lambda: _env("LOG_LEVEL", "INFO"))
+    # Date the portal takes as "today" (YYYY-MM-DD); empty: the real date. For demos and tests.
+    today: str = field(default_factory=lambda: _env("TODAY", ""))
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'portal.sqlite3'}"
+
+    @property
+    def search_file(self) -> Path:
+        return Path(self.search_path) if self.search_path else self.data_dir / "search.sqlite3"
+
+    def describe(self) -> dict[str, str]:
+        """The settings as strings, for the start-up log line."""
+        return {f.name: str(getattr(self, f.name)) for f in fields(self)}
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,283 @@
+"""The domain model: one SQLAlchemy 2 table per kind of record, named after the glossary.
+
+Every stored fact carries its provenance (`Provenance`): the source system and its record id and
+version, who vetted it and when, when it was published, and whether it was withdrawn. A fact is
+public only when `is_public()` holds, so every public view uses the same predicate.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ColumnElement,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    or_,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+
+# Stable constraint names, so Alembic migrations can refer to them on every backend.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
+
+
+class Provenance:
+    """Where a fact came from and whether it may be shown. Mixed into every record table."""
+
+    # The internal system that exported the record (SourceSystem), and its id and version there.
+    source_system: Mapped[str] = mapped_column(String(40))
+    source_record_id: Mapped[str] = mapped_column(String(100))
+    source_version: Mapped[int] = mapped_column(Integer)
+    # Vetting: who approved the record for publication and when; null = not vetted, not public.
+    approved_by: Mapped[str | None] = mapped_column(String(100))
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Date from which the fact is public; a later date keeps it back until then.
+    published_on: Mapped[date | None] = mapped_column(Date)
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
+    # SHA-256 of the canonical record, so a repeated load is recognised as unchanged.
+    content_hash: Mapped[str] = mapped_column(String(64))
+    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        return (UniqueConstraint("source_system", "source_record_id"),)
+
+    @classmethod
+    def is_public(cls, today: date) -> ColumnElement[bool]:
+        """The one predicate of every public view: vetted, not withdrawn, published by today."""
+        return and_(
+            cls.approved_at.is_not(None),
+            cls.withdrawn.is_(False),
+            or_(cls.published_on.is_(None), cls.published_on <= today),
+        )
+
+
+class Enterprise(Provenance, Base):
+    __tablename__ = "enterprises"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uscc: Mapped[str] = mapped_column(String(18), unique=True)
+    org_code: Mapped[str] = mapped_column(String(9), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    former_names: Mapped[list[str]] = mapped_column(default=list)
+    legal_representative: Mapped[str | None] = mapped_column(String(100))
+    address: Mapped[str | None] = mapped_column(String(300))
+    district: Mapped[str] = mapped_column(String(20), index=True)
+    industry: Mapped[str] = mapped_column(String(40), index=True)
+    scale: Mapped[str | None] = mapped_column(String(10))
+    established_on: Mapped[date | None] = mapped_column(Date)
+
+
+class EnterpriseRecord(Provenance):
+    """A record about one enterprise, referenced by its USCC."""
+
+    @declared_attr
+    def enterprise_uscc(cls) -> Mapped[str]:
+        return mapped_column(String(18), ForeignKey("enterprises.uscc"), index=True)
+
+
+class Licence(EnterpriseRecord, Base):
+    __tablename__ = "licences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    licence_no: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(60))  # e.g. 工业产品生产许可证
+    scope: Mapped[str | None] = mapped_column(Text)
+    issuer: Mapped[str | None] = mapped_column(String(100))
+    issued_on: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date] = mapped_column(Date)
+
+
+class Product(EnterpriseRecord, Base):
+    __tablename__ = "products"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str | None] = mapped_column(String(100))
+    standard: Mapped[str | None] = mapped_column(String(100))  # the product standard, e.g. GB/T 3620.1
+
+
+class SpecialEquipment(EnterpriseRecord, Base):
+    __tablename__ = "special_equipment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_no: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(30))  # EquipmentKind
+    model: Mapped[str | None] = mapped_column(String(100))
+    location: Mapped[str | None] = mapped_column(String(200))
+    # Missing manufacturer data and a missing installation filing are findings in themselves.
+    manufacturer: Mapped[str | None] = mapped_column(String(200))
+    installation_filing: Mapped[str | None] = mapped_column(String(60))
+    last_inspected_on: Mapped[date | None] = mapped_column(Date)
+    next_inspection_due: Mapped[date] = mapped_column(Date)
+
+
+class MeasuringInstrument(EnterpriseRecord, Base):
+    __tablename__ = "measuring_instruments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instrument_no: Mapped[str] = mapped_column(String(60))
+    name: Mapped[str] = mapped_column(String(100))
+    mandatory_verification: Mapped[bool] = mapped_column(Boolean)
+    last_verified_on: Mapped[date | None] = mapped_column(Date)
+    next_verification_due: Mapped[date | None] = mapped_column(Date)
+
+
+class Operator(EnterpriseRecord, Base):
+    """A certified operator of special equipment. Personal data: masked on every public view."""
+
+    __tablename__ = "operators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    certificate_no: Mapped[str] = mapped_column(String(60))
+    category: Mapped[str] = mapped_column(String(60))  # e.g. 起重机司机
+    certificate_expires_on: Mapped[date] = mapped_column(Date)
+
+
+class SamplingInspection(EnterpriseRecord, Base):
+    __tablename__ = "sampling_inspections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_name: Mapped[str] = mapped_column(String(200))
+    batch: Mapped[str | None] = mapped_column(String(60))
+    sampled_on: Mapped[date] = mapped_column(Date)
+    result: Mapped[str] = mapped_column(String(10))  # SamplingResult
+    failed_items: Mapped[list[str]] = mapped_column(default=list)
+    inspecting_body: Mapped[str | None] = mapped_column(String(200))
+
+
+class RectificationNotice(EnterpriseRecord, Base):
+    __tablename__ = "rectification_notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_no: Mapped[str] = mapped_column(String(60))
+    issued_on: Mapped[date] = mapped_column(Date)
+    deadline: Mapped[date] = mapped_column(Date)
+    # When the bureau confirmed the rectification; null while open.
+    rectified_on: Mapped[date | None] = mapped_column(Date)
+    refused: Mapped[bool] = mapped_column(Boolean, default=False)
+    serious: Mapped[bool] = mapped_column(Boolean, default=False)
+    items: Mapped[list[RectificationItem]] = relationship(
+        back_populates="notice",
+        cascade="all, delete-orphan",
+        order_by="RectificationItem.seq",
+        lazy="selectin",
+    )
+
+
+class RectificationItem(Base):
+    """One finding of a notice; replaced with its notice when a newer version arrives."""
+
+    __tablename__ = "rectification_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(
+        ForeignKey("rectification_notices.id", ondelete="CASCADE"), index=True
+    )
+    seq: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(Text)
+    rectified: Mapped[bool] = mapped_column(Boolean, default=False)
+    notice: Mapped[RectificationNotice] = relationship(back_populates="items")
+
+
+class EnforcementCase(EnterpriseRecord, Base):
+    __tablename__ = "enforcement_cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_no: Mapped[str] = mapped_column(String(60))
+    opened_on: Mapped[date] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    violation: Mapped[str] = mapped_column(Text)
+    endangers_health_or_safety: Mapped[bool] = mapped_column(Boolean, default=False)
+    penalty: Mapped[str | None] = mapped_column(Text)
+
+
+class Complaint(EnterpriseRecord, Base):
+    """A complaint or report from one of the four channels (COMPLAINT_CHANNELS)."""
+
+    __tablename__ = "complaints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(40))
+    received_on: Mapped[date] = mapped_column(Date)
+    summary: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(Text)
+    substantiated: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class Designation(EnterpriseRecord, Base):
+    """An enterprise on a public list (CreditList): exemplary, bad record, blacklist, or a
+    quality-safety warning."""
+
+    __tablename__ = "designations"
+    __table_args__ = (
+        UniqueConstraint("source_system", "source_record_id"),
+        Index("ix_designations_list_name_starts_on", "list_name", "starts_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    list_name: Mapped[str] = mapped_column(String(30))  # CreditList
+    title: Mapped[str] = mapped_column(String(300))
+    reason: Mapped[str] = mapped_column(Text)
+    products: Mapped[list[str]] = mapped_column(default=list)
+    health_or_safety_risk: Mapped[bool] = mapped_column(Boolean, default=False)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    corrected_on: Mapped[date | None] = mapped_column(Date)
+
+
+class QuarantinedRecord(Base):
+    """A record that failed validation, kept with where it came from and why."""
+
+    __tablename__ = "quarantine"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file: Mapped[str] = mapped_column(String(500))
+    line: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str | None] = mapped_column(String(40))
+    source_system: Mapped[str | None] = mapped_column(String(40))
+    source_record_id: Mapped[str | None] = mapped_column(String(100))
+    reason: Mapped[str] = mapped_column(Text)
+    raw: Mapped[str] = mapped_column(Text)
+    # SHA-256 of the raw line: a bad line loaded twice is quarantined once.
+    raw_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    quarantined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# The record kinds of the ingest format, each with its table.
+RECORD_TABLES: dict[str, type[Provenance]] = {
+    "enterprise": Enterprise,
+    "licence": Licence,
+    "product": Product,
+    "special_equipment": SpecialEquipment,
+    "measuring_instrument": MeasuringInstrument,
+    "operator": Operator,
+    "sampling_inspection": SamplingInspection,
+    "rectification_notice": RectificationNotice,
+    "enforcement_case": EnforcementCase,
+    "complaint": Complaint,
+    "designation": Designation,
+}
