@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, fields
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -64,6 +65,10 @@ class Settings:
     @property
     def search_file(self) -> Path:
         return Path(self.search_path) if self.search_path else self.data_dir / "search.sqlite3"
+
+    def current_date(self) -> date:
+        """The date the credit rules and public views use as today."""
+        return date.fromisoformat(self.today) if self.today else date.today()
 
     def describe(self) -> dict[str, str]:
         """The settings as strings, for the start-up log line."""
