@@ -1,3 +1,4 @@
-"""credit-portal: the public credit-information portal of a market and quality supervision bureau."""
+"""credit-portal: the public credit-information portal of a market and quality supervision
+bureau."""
 
 __version__ = "0.1.0"

@@ -1,5 +1,5 @@
-"""One exception hierarchy for the portal. Each error carries the HTTP status it maps to; one handler
-in `portal.web.app` renders it as a page, and GraphQL reports its message."""
+"""One exception hierarchy for the portal. Each error carries the HTTP status it maps to; one
+handler in `portal.web.app` renders it as a page, and GraphQL reports its message."""
 
 from __future__ import annotations
 

@@ -30,7 +30,7 @@ class Settings:
     database_url: str = field(default_factory=lambda: _env("DATABASE_URL", ""))
     # Elasticsearch URL. Empty: the embedded SQLite full-text index is used for search.
     elasticsearch_url: str = field(default_factory=lambda: _env("ELASTICSEARCH_URL", ""))
-    # Prefix of every Elasticsearch index and alias, so several portals (or test runs) share a cluster.
+    # Prefix of every Elasticsearch index and alias, so portals (or test runs) can share a cluster.
     index_prefix: str = field(default_factory=lambda: _env("INDEX_PREFIX", "credit-portal"))
     # File of the embedded search index. Empty: `search.sqlite3` in data_dir.
     search_path: str = field(default_factory=lambda: _env("SEARCH_PATH", ""))

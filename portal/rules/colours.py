@@ -1,8 +1,8 @@
 """Green / yellow / red warnings for due dates: special-equipment periodic inspection, mandatory
 verification of measuring instruments, licence and operator-certificate expiry.
 
-The article: green when just inspected or more than seven months remain; yellow when half a year or
-less remains; red when overdue. The article leaves six to seven months unnamed; we treat it as green.
+The article: green when just inspected or more than seven months remain; yellow when half a
+year or less remains; red when overdue. The article leaves six to seven months unnamed: green.
 """
 
 from __future__ import annotations

@@ -1,1 +1,1 @@
-"""The system of record: the SQL model, sessions, migrations and the read queries of public views."""
+"""The system of record: the SQL model, sessions, migrations and the queries of public views."""

@@ -8,7 +8,7 @@ public only when `is_public()` holds, so every public view uses the same predica
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -40,7 +40,7 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[str]: JSON}
 
 
 class Provenance:
@@ -116,7 +116,7 @@ class Product(EnterpriseRecord, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     category: Mapped[str | None] = mapped_column(String(100))
-    standard: Mapped[str | None] = mapped_column(String(100))  # the product standard, e.g. GB/T 3620.1
+    standard: Mapped[str | None] = mapped_column(String(100))  # product standard, e.g. GB/T 3620.1
 
 
 class SpecialEquipment(EnterpriseRecord, Base):

@@ -1,0 +1,274 @@
+"""Read queries behind every public view: the credit file, the lists, counts and warnings.
+
+The site and GraphQL both call these, so the two always agree on what is public. Every query
+takes `today` explicitly and filters with `Provenance.is_public(today)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from portal.codes import normalise
+from portal.domain import COLOUR_ORDER, Colour, CreditList
+from portal.errors import BadRequest, NotFound
+from portal.rules import ColourDecision, due_date_colour
+from portal.storage.models import (
+    Complaint,
+    Designation,
+    EnforcementCase,
+    Enterprise,
+    Licence,
+    MeasuringInstrument,
+    Operator,
+    Product,
+    RectificationNotice,
+    SamplingInspection,
+    SpecialEquipment,
+)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    # Exact number of matching rows, whatever the page.
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.items) < self.total
+
+
+@dataclass(frozen=True)
+class Coloured(Generic[T]):
+    """A record with a due date and the warning colour it has today, with the reason."""
+
+    record: T
+    decision: ColourDecision
+
+
+@dataclass(frozen=True)
+class PublicOperator:
+    """A certified operator as the public may see them: personal data masked."""
+
+    name: str
+    certificate_no: str
+    category: str
+    decision: ColourDecision
+    source_system: str
+
+
+@dataclass(frozen=True)
+class ListedEnterprise:
+    designation: Designation
+    enterprise: Enterprise
+
+
+@dataclass
+class CreditFile:
+    enterprise: Enterprise
+    licences: list[Coloured[Licence]] = field(default_factory=list)
+    products: list[Product] = field(default_factory=list)
+    equipment: list[Coloured[SpecialEquipment]] = field(default_factory=list)
+    instruments: list[Coloured[MeasuringInstrument]] = field(default_factory=list)
+    operators: list[PublicOperator] = field(default_factory=list)
+    sampling_inspections: list[SamplingInspection] = field(default_factory=list)
+    rectification_notices: list[RectificationNotice] = field(default_factory=list)
+    enforcement_cases: list[EnforcementCase] = field(default_factory=list)
+    complaints: list[Complaint] = field(default_factory=list)
+    designations: list[Designation] = field(default_factory=list)
+
+    @property
+    def lists(self) -> list[str]:
+        return sorted({d.list_name for d in self.designations})
+
+    @property
+    def colour(self) -> Colour | None:
+        """The worst colour over everything with a due date; None when nothing is due."""
+        decisions = [c.decision for c in self.licences]
+        decisions += [c.decision for c in self.equipment]
+        decisions += [c.decision for c in self.instruments]
+        decisions += [o.decision for o in self.operators]
+        if not decisions:
+            return None
+        return max((d.colour for d in decisions), key=COLOUR_ORDER.__getitem__)
+
+
+def designation_is_current(today: date) -> ColumnElement[bool]:
+    """A public designation in force today."""
+    return and_(
+        Designation.is_public(today),
+        Designation.starts_on <= today,
+        or_(Designation.ends_on.is_(None), Designation.ends_on >= today),
+    )
+
+
+def mask_name(name: str) -> str:
+    """张三丰 → 张**: the public sees the family name only."""
+    return name[:1] + "*" * max(len(name) - 1, 1)
+
+
+def mask_number(number: str) -> str:
+    """Keep the first 4 and last 2 characters of a certificate number."""
+    if len(number) <= 6:
+        return "*" * len(number)
+    return number[:4] + "*" * (len(number) - 6) + number[-2:]
+
+
+def get_enterprise(session: Session, uscc: str, today: date) -> Enterprise:
+    code = normalise(uscc)
+    enterprise = session.scalar(
+        select(Enterprise).where(Enterprise.uscc == code, Enterprise.is_public(today))
+    )
+    if enterprise is None:
+        raise NotFound(f"未找到统一社会信用代码为“{code}”的公开企业信用档案")
+    return enterprise
+
+
+def get_credit_file(
+    session: Session, uscc: str, today: date, *, yellow_months: int = 6
+) -> CreditFile:
+    """Everything public about one enterprise, with today's colours."""
+    enterprise = get_enterprise(session, uscc, today)
+    code = enterprise.uscc
+
+    def public(model: type[T], *order: Any) -> list[T]:
+        stmt = select(model).where(
+            model.enterprise_uscc == code,  # type: ignore[attr-defined]
+            model.is_public(today),  # type: ignore[attr-defined]
+        )
+        return list(session.scalars(stmt.order_by(*order)))
+
+    def colour(due: date | None, what: str) -> ColourDecision:
+        return due_date_colour(due, today, yellow_months=yellow_months, what=what)
+
+    file = CreditFile(enterprise=enterprise)
+    file.licences = [
+        Coloured(lic, colour(lic.expires_on, "许可证有效期"))
+        for lic in public(Licence, Licence.expires_on)
+    ]
+    file.products = public(Product, Product.name)
+    file.equipment = [
+        Coloured(eq, colour(eq.next_inspection_due, "定期检验"))
+        for eq in public(SpecialEquipment, SpecialEquipment.next_inspection_due)
+    ]
+    # Only instruments under mandatory verification have a due date the bureau enforces.
+    file.instruments = [
+        Coloured(
+            ins,
+            colour(ins.next_verification_due, "强制检定")
+            if ins.mandatory_verification
+            else ColourDecision(Colour.green, "非强制检定计量器具", None, rule="not_mandatory"),
+        )
+        for ins in public(MeasuringInstrument, MeasuringInstrument.instrument_no)
+    ]
+    file.operators = [
+        PublicOperator(
+            name=mask_name(op.name),
+            certificate_no=mask_number(op.certificate_no),
+            category=op.category,
+            decision=colour(op.certificate_expires_on, "作业人员证书有效期"),
+            source_system=op.source_system,
+        )
+        for op in public(Operator, Operator.category, Operator.id)
+    ]
+    file.sampling_inspections = public(SamplingInspection, SamplingInspection.sampled_on.desc())
+    file.rectification_notices = public(
+        RectificationNotice, RectificationNotice.issued_on.desc()
+    )
+    file.enforcement_cases = public(EnforcementCase, EnforcementCase.opened_on.desc())
+    file.complaints = public(Complaint, Complaint.received_on.desc())
+    file.designations = list(
+        session.scalars(
+            select(Designation)
+            .where(Designation.enterprise_uscc == code, designation_is_current(today))
+            .order_by(Designation.starts_on.desc())
+        )
+    )
+    return file
+
+
+def list_enterprises_on(
+    session: Session,
+    list_name: str,
+    today: date,
+    *,
+    district: str | None = None,
+    industry: str | None = None,
+    offset: int = 0,
+    limit: int = 20,
+) -> Page[ListedEnterprise]:
+    """One public list (CreditList), newest first, filterable by district and industry."""
+    try:
+        CreditList(list_name)
+    except ValueError:
+        raise BadRequest(f"未知名单“{list_name}”") from None
+    if offset < 0 or limit < 1:
+        raise BadRequest("分页参数有误")
+    conditions = [
+        Designation.list_name == list_name,
+        designation_is_current(today),
+        Enterprise.is_public(today),
+    ]
+    if district:
+        conditions.append(Enterprise.district == district)
+    if industry:
+        conditions.append(Enterprise.industry == industry)
+    joined = select(Designation, Enterprise).join(
+        Enterprise, Enterprise.uscc == Designation.enterprise_uscc
+    )
+    total = session.scalar(
+        select(func.count()).select_from(joined.where(*conditions).subquery())
+    )
+    rows = session.execute(
+        joined.where(*conditions)
+        .order_by(Designation.starts_on.desc(), Designation.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    items = [ListedEnterprise(designation=d, enterprise=e) for d, e in rows]
+    return Page(items=items, total=total or 0, offset=offset, limit=limit)
+
+
+def list_counts(session: Session, today: date) -> dict[str, int]:
+    """How many enterprises each public list holds today, and how many credit files there are."""
+    rows = session.execute(
+        select(Designation.list_name, func.count(func.distinct(Designation.enterprise_uscc)))
+        .join(Enterprise, Enterprise.uscc == Designation.enterprise_uscc)
+        .where(designation_is_current(today), Enterprise.is_public(today))
+        .group_by(Designation.list_name)
+    )
+    counts = {name.value: 0 for name in CreditList}
+    counts.update({name: count for name, count in rows})
+    counts["enterprises"] = (
+        session.scalar(select(func.count()).where(Enterprise.is_public(today))) or 0
+    )
+    return counts
+
+
+def latest_warnings(
+    session: Session,
+    today: date,
+    *,
+    limit: int = 20,
+    district: str | None = None,
+    industry: str | None = None,
+) -> Sequence[ListedEnterprise]:
+    """The newest quality-safety warnings: what the home page and the feeds show."""
+    return list_enterprises_on(
+        session,
+        CreditList.quality_safety_warning,
+        today,
+        district=district,
+        industry=industry,
+        limit=limit,
+    ).items

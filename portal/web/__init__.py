@@ -1,0 +1,1 @@
+"""The public web site: the Starlette application, its views and template helpers."""
