@@ -1,0 +1,73 @@
+"""The `portal` command end to end: sample data, ingest twice, quarantine exit code, reindex."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, select
+from typer.testing import CliRunner
+
+from portal.cli import app
+from portal.settings import get_settings
+from portal.storage.models import Enterprise, QuarantinedRecord
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("PORTAL_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("PORTAL_TODAY", "2026-11-24")
+    get_settings.cache_clear()
+    yield tmp_path / "data"
+    get_settings.cache_clear()
+
+
+def _summary(output: str) -> list[int]:
+    """The numbers of the summary table's data row."""
+    for line in output.splitlines():
+        numbers = re.findall(r"\d+", line)
+        if len(numbers) == 7:
+            return [int(n) for n in numbers]
+    raise AssertionError(f"no summary row in:\n{output}")
+
+
+def test_sample_data_ingest_twice_and_quarantine(data_dir: Path, tmp_path: Path) -> None:
+    sample = tmp_path / "sample"
+    result = runner.invoke(app, ["sample-data", str(sample), "--enterprises", "60"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in sample.glob("*.jsonl"))
+
+    first = runner.invoke(app, ["ingest", str(sample)])
+    # The sample holds deliberately bad records: ingest must say so with its exit code.
+    assert first.exit_code == 1, first.output
+    read, loaded, unchanged, _stale, quarantined, upserted, _deleted = _summary(first.output)
+    assert read == loaded + unchanged + quarantined
+    assert loaded > 60 and quarantined > 0 and upserted > 0
+
+    second = runner.invoke(app, ["ingest", str(sample)])
+    assert second.exit_code == 1
+    read2, loaded2, unchanged2, _s, quarantined2, _u, _d = _summary(second.output)
+    assert (read2, loaded2, quarantined2) == (read, 0, quarantined)
+    assert unchanged2 == read - quarantined
+
+    engine = create_engine(f"sqlite:///{data_dir / 'portal.sqlite3'}")
+    with engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(Enterprise)) == 60
+        # A bad line loaded twice is kept once.
+        kept = connection.scalar(select(func.count()).select_from(QuarantinedRecord))
+        assert kept == quarantined
+    engine.dispose()
+
+    reindexed = runner.invoke(app, ["reindex"])
+    assert reindexed.exit_code == 0, reindexed.output
+    assert re.search(r"已索引 \d+ 家企业", reindexed.output)
+
+
+def test_ingest_of_a_missing_path_fails_clearly(data_dir: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["ingest", str(tmp_path / "nowhere.jsonl")])
+    assert result.exit_code == 2
+    assert "找不到" in result.output
