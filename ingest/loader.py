@@ -1,0 +1,296 @@
+"""Load ingest files into the system of record (docs/ingest-format.md, "What the portal does").
+
+Two passes over the input: enterprises first, then every other line, so that a record may name an
+enterprise listed after it. Lines go in batches of `batch_size`, one session and one commit per
+batch; each batch looks up its stored records with one query per kind. A line that cannot be
+loaded is quarantined, never dropped: `loaded + unchanged + quarantined == read`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from ingest.parsing import ParsedRecord, RecordError, parse_record
+from ingest.reader import RawLine, expand_paths, is_utf8, printable, raw_bytes, read_lines
+from ingest.records import DEFAULT_RECTIFICATION_DAYS, RectificationNoticeData
+from portal.logs import get_logger
+from portal.storage.models import (
+    RECORD_TABLES,
+    Enterprise,
+    Provenance,
+    QuarantinedRecord,
+    RectificationItem,
+    RectificationNotice,
+)
+
+log = get_logger(__name__)
+# Values per IN (...) query: well under every backend's limit of bound parameters.
+_CHUNK = 500
+_Key = tuple[str, str, str]  # kind, source system, source record id
+
+
+@dataclass
+class IngestSummary:
+    read: int = 0
+    loaded: int = 0
+    unchanged: int = 0
+    stale: int = 0  # older versions than stored; counted in `unchanged` too
+    quarantined: int = 0
+    # Enterprises whose public facts may have changed (to refresh in the search index).
+    affected_usccs: set[str] = field(default_factory=set)
+    by_kind: dict[str, int] = field(default_factory=dict)  # loaded per kind
+
+
+def ingest_paths(
+    paths: Sequence[Path],
+    session_factory: sessionmaker[Session],
+    *,
+    progress: Callable[[int], None] | None = None,
+    batch_size: int = 1000,
+    rectification_days: int = DEFAULT_RECTIFICATION_DAYS,
+) -> IngestSummary:
+    """Load the `.jsonl` files of `paths` (files, or folders searched recursively).
+
+    `progress` is called after each batch with the number of lines it read (an increment). Raises
+    FileNotFoundError before loading anything when a path does not exist.
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    files = expand_paths(paths)
+    log.info("ingest.start", files=len(files), batch_size=batch_size)
+    run = _Run(session_factory, rectification_days)
+    for enterprises in (True, False):
+        batch: list[RawLine] = []
+        for file in files:
+            for line in read_lines(file):
+                if _is_enterprise_line(line.raw) is not enterprises:
+                    continue
+                batch.append(line)
+                if len(batch) >= batch_size:
+                    run.load_batch(batch, progress)
+                    batch = []
+        if batch:
+            run.load_batch(batch, progress)
+    summary = run.summary
+    assert summary.loaded + summary.unchanged + summary.quarantined == summary.read
+    log.info(
+        "ingest.done",
+        files=len(files),
+        read=summary.read,
+        loaded=summary.loaded,
+        unchanged=summary.unchanged,
+        stale=summary.stale,
+        quarantined=summary.quarantined,
+        affected=len(summary.affected_usccs),
+    )
+    return summary
+
+
+def _is_enterprise_line(raw: str) -> bool:
+    """Whether a line is an `enterprise` record, for the first pass. Both passes ask this same
+    question of every line, so each line is loaded in exactly one of them.
+
+    Only lines that hold `"enterprise"`, or a `\\u` escape that could spell it, are parsed.
+    """
+    if '"enterprise"' not in raw and "\\u" not in raw:
+        return False
+    try:
+        obj = json.loads(raw)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(obj, dict) and obj.get("kind") == "enterprise"
+
+
+class _Run:
+    """The state of one ingest run: its counts and the USCCs of every known enterprise."""
+
+    def __init__(self, session_factory: sessionmaker[Session], rectification_days: int) -> None:
+        self.session_factory = session_factory
+        self.rectification_days = rectification_days
+        self.summary = IngestSummary()
+        self.now = datetime.now(UTC)
+        with session_factory() as session:
+            self.known_usccs: set[str] = set(session.scalars(select(Enterprise.uscc)))
+
+    def load_batch(self, batch: list[RawLine], progress: Callable[[int], None] | None) -> None:
+        parsed = [(line, self._parse(line)) for line in batch]
+        records = [result for _, result in parsed if isinstance(result, ParsedRecord)]
+        bad: list[tuple[RawLine, RecordError]] = []
+        with self.session_factory() as session, session.begin():
+            rows = _stored_rows(session, records)
+            for line, result in parsed:
+                self.summary.read += 1
+                error = result if isinstance(result, RecordError) else None
+                if isinstance(result, ParsedRecord):
+                    error = self._load(session, result, rows)
+                if error is not None:
+                    bad.append((line, error))
+            self._quarantine(session, bad)
+        if progress is not None:
+            progress(len(batch))
+
+    def _parse(self, line: RawLine) -> ParsedRecord | RecordError:
+        if not is_utf8(line.raw):
+            return RecordError("不是 UTF-8 编码的文本(not valid UTF-8)")
+        try:
+            return parse_record(line.raw, rectification_days=self.rectification_days)
+        except RecordError as exc:
+            return exc
+
+    def _load(
+        self, session: Session, record: ParsedRecord, rows: dict[_Key, Provenance]
+    ) -> RecordError | None:
+        """Insert, update or skip one valid record; the error when it must be quarantined."""
+        source = record.envelope.source
+        key = (record.kind, source.system, source.record_id)
+        ids = {"kind": record.kind, "system": source.system, "record_id": source.record_id}
+        data = record.data
+        row = rows.get(key)
+        if row is not None:
+            if source.version < row.source_version:
+                self.summary.unchanged += 1
+                self.summary.stale += 1
+                return None
+            if source.version == row.source_version:
+                if record.content_hash == row.content_hash:
+                    self.summary.unchanged += 1
+                    return None
+                return RecordError(
+                    f"source.version: 版本冲突:{source.system}/{source.record_id} 第 "
+                    f"{source.version} 版已入库,内容却不同(version conflict: version "
+                    f"{source.version} is stored with other content; send a newer version)",
+                    **ids,
+                )
+        refusal = self._refuse(session, record, row)
+        if refusal is not None:
+            return RecordError(refusal, **ids)
+        if row is None:
+            row = RECORD_TABLES[record.kind]()
+            session.add(row)
+            rows[key] = row
+        else:
+            # A newer version may name another enterprise: the one named before is affected too.
+            self.summary.affected_usccs.add(getattr(row, "enterprise_uscc", data.uscc))
+        self._fill(row, record)
+        if not data.references_enterprise:
+            self.known_usccs.add(data.uscc)
+        self.summary.loaded += 1
+        self.summary.by_kind[record.kind] = self.summary.by_kind.get(record.kind, 0) + 1
+        self.summary.affected_usccs.add(data.uscc)
+        return None
+
+    def _refuse(self, session: Session, record: ParsedRecord, row: Provenance | None) -> str | None:
+        """Why a new record or newer version cannot be loaded, given the enterprises known."""
+        uscc = record.data.uscc
+        if record.data.references_enterprise:
+            if uscc not in self.known_usccs:
+                return (
+                    f"data.uscc: 未知企业:统一社会信用代码“{uscc}”既未入库也不在本批数据中"
+                    "(unknown enterprise: the USCC is neither stored nor in this batch)"
+                )
+        elif isinstance(row, Enterprise):
+            if row.uscc != uscc:
+                return (
+                    f"data.uscc: 新版本不得更改统一社会信用代码(“{row.uscc}”→“{uscc}”)"
+                    "(a newer version may not change the USCC)"
+                )
+        elif uscc in self.known_usccs:
+            other = session.scalars(select(Enterprise).where(Enterprise.uscc == uscc)).first()
+            owner = f" {other.source_system}/{other.source_record_id} " if other else ""
+            return (
+                f"data.uscc: 统一社会信用代码“{uscc}”已由另一条企业记录{owner}登记"
+                "(the USCC belongs to another enterprise record)"
+            )
+        return None
+
+    def _fill(self, row: Provenance, record: ParsedRecord) -> None:
+        """Set every column of `row` from `record` (a new row, or a newer version in place)."""
+        envelope, data = record.envelope, record.data
+        for name, value in data.columns().items():
+            setattr(row, name, value)
+        row.source_system = envelope.source.system
+        row.source_record_id = envelope.source.record_id
+        row.source_version = envelope.source.version
+        vetting = envelope.vetting
+        row.approved_by = vetting.approved_by if vetting else None
+        # Stored in UTC: not every backend keeps the offset.
+        row.approved_at = vetting.approved_at.astimezone(UTC) if vetting else None
+        row.published_on = envelope.published_on
+        row.withdrawn = envelope.withdrawn
+        row.content_hash = record.content_hash
+        row.ingested_at = self.now
+        if isinstance(row, RectificationNotice):
+            assert isinstance(data, RectificationNoticeData)
+            # A newer version replaces the notice's items (delete-orphan removes the old ones).
+            row.items = [
+                RectificationItem(seq=seq, description=item.description, rectified=item.rectified)
+                for seq, item in enumerate(data.items, start=1)
+            ]
+
+    def _quarantine(self, session: Session, bad: list[tuple[RawLine, RecordError]]) -> None:
+        """Count and log every bad line; store the ones not stored before (by raw hash)."""
+        if not bad:
+            return
+        hashes = [hashlib.sha256(raw_bytes(line.raw)).hexdigest() for line, _ in bad]
+        stored: set[str] = set()
+        for start in range(0, len(hashes), _CHUNK):
+            chunk = hashes[start : start + _CHUNK]
+            query = select(QuarantinedRecord.raw_hash).where(QuarantinedRecord.raw_hash.in_(chunk))
+            stored.update(session.scalars(query))
+        for (line, error), raw_hash in zip(bad, hashes, strict=True):
+            self.summary.quarantined += 1
+            log.warning(
+                "ingest.quarantined", file=str(line.file), line=line.line_no, reason=error.reason
+            )
+            if raw_hash in stored:
+                continue
+            stored.add(raw_hash)
+            session.add(
+                QuarantinedRecord(
+                    file=str(line.file)[-500:],
+                    line=line.line_no,
+                    kind=_clip(error.kind, 40),
+                    source_system=_clip(error.system, 40),
+                    source_record_id=_clip(error.record_id, 100),
+                    reason=error.reason,
+                    raw=printable(line.raw),
+                    raw_hash=raw_hash,
+                    quarantined_at=self.now,
+                )
+            )
+
+
+def _clip(text: str | None, length: int) -> str | None:
+    return None if text is None else text[:length]
+
+
+def _stored_rows(session: Session, records: list[ParsedRecord]) -> dict[_Key, Provenance]:
+    """The stored rows of the batch's records, by kind and identity: one query per kind (and
+    per `_CHUNK` record ids)."""
+    wanted: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for record in records:
+        wanted[record.kind].add(record.identity)
+    rows: dict[_Key, Provenance] = {}
+    for kind, identities in wanted.items():
+        table = RECORD_TABLES[kind]
+        systems = sorted({system for system, _ in identities})
+        record_ids = sorted({record_id for _, record_id in identities})
+        for start in range(0, len(record_ids), _CHUNK):
+            chunk = record_ids[start : start + _CHUNK]
+            # Both columns, so that the unique index on (system, record id) serves the query.
+            query = select(table).where(
+                table.source_system.in_(systems), table.source_record_id.in_(chunk)
+            )
+            for row in session.scalars(query):
+                if (row.source_system, row.source_record_id) in identities:
+                    rows[(kind, row.source_system, row.source_record_id)] = row
+    return rows

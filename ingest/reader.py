@@ -1,0 +1,77 @@
+"""Stream the lines of JSON Lines files and folders of them, one line at a time.
+
+Nothing here holds a whole file: files are read line by line, folders walked lazily. Bytes that
+are not UTF-8 are kept as surrogate escapes (`errors="surrogateescape"`), so the loader can
+quarantine the line (`is_utf8` is false) instead of the whole file failing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+SUFFIX = ".jsonl"
+_BOM = "\ufeff"
+
+
+class RawLine(NamedTuple):
+    file: Path
+    line_no: int  # 1-based, counting every line of the file (blank ones too)
+    raw: str  # without its line ending
+
+
+def expand_paths(paths: Sequence[Path]) -> list[Path]:
+    """The `.jsonl` files of `paths`: files as given, folders searched recursively (sorted).
+
+    Raises FileNotFoundError before anything is read when a path does not exist.
+    """
+    missing = [str(path) for path in paths if not Path(path).exists()]
+    if missing:
+        raise FileNotFoundError(
+            f"找不到输入文件或文件夹(no such file or folder): {', '.join(missing)}"
+        )
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob(f"*{SUFFIX}") if p.is_file()))
+        else:
+            files.append(path)
+    return files
+
+
+def read_lines(file: Path) -> Iterator[RawLine]:
+    """The non-blank lines of one file, in order, with their line numbers."""
+    with file.open("rb") as stream:
+        for line_no, data in enumerate(stream, start=1):
+            raw = data.decode("utf-8", errors="surrogateescape").rstrip("\r\n")
+            if line_no == 1:
+                raw = raw.removeprefix(_BOM)
+            if raw.strip():
+                yield RawLine(file, line_no, raw)
+
+
+def iter_lines(paths: Sequence[Path]) -> Iterator[RawLine]:
+    """The non-blank lines of every file of `paths` (see `expand_paths`), file after file."""
+    for file in expand_paths(paths):
+        yield from read_lines(file)
+
+
+def is_utf8(raw: str) -> bool:
+    """False when the line held bytes that are not UTF-8 (kept as surrogate escapes)."""
+    try:
+        raw.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def printable(raw: str) -> str:
+    """The line with undecodable bytes and NULs shown as `\\xNN`, safe to store and log."""
+    text = raw.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="backslashreplace")
+    return text.replace("\x00", "\\x00")
+
+
+def raw_bytes(raw: str) -> bytes:
+    """The line's original bytes."""
+    return raw.encode("utf-8", errors="surrogateescape")
