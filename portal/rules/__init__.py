@@ -4,6 +4,6 @@ Every rule returns a decision that carries its reason, so the site, the API and 
 why something has its status and when that will change.
 """
 
-from portal.rules.colours import ColourDecision, add_months, due_date_colour
+from portal.rules.colours import ColourDecision, add_months, due_date_colour, worst_colour
 
-__all__ = ["ColourDecision", "add_months", "due_date_colour"]
+__all__ = ["ColourDecision", "add_months", "due_date_colour", "worst_colour"]

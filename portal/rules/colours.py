@@ -8,10 +8,11 @@ year or less remains; red when overdue. The article leaves six to seven months u
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from portal.domain import Colour
+from portal.domain import COLOUR_ORDER, Colour
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,11 @@ def add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def worst_colour(colours: Iterable[Colour]) -> Colour | None:
+    """The worst of some colours (red over yellow over green); None when there are none."""
+    return max(colours, key=COLOUR_ORDER.__getitem__, default=None)
 
 
 def due_date_colour(

@@ -1,0 +1,225 @@
+"""Search documents from the system of record: one per public enterprise, built from its public
+facts on a given day.
+
+Enterprises are read in chunks (keyset paging, plain rows, so nothing accumulates in the session);
+each chunk's facts are loaded with one query per kind of record over the chunk's USCCs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import Executable, func, select
+from sqlalchemy.orm import Session
+
+from portal.domain import SAMPLING_LABELS, CreditList, SamplingResult
+from portal.rules.colours import due_date_colour, worst_colour
+from portal.search.base import SearchDocument
+from portal.storage.models import (
+    Complaint,
+    Designation,
+    EnforcementCase,
+    Enterprise,
+    Licence,
+    MeasuringInstrument,
+    Operator,
+    Product,
+    RectificationItem,
+    RectificationNotice,
+    SamplingInspection,
+    SpecialEquipment,
+)
+from portal.storage.queries import designation_is_current
+
+_LIST_ORDER = {value.value: i for i, value in enumerate(CreditList)}
+_ENTERPRISE_COLUMNS = (
+    Enterprise.id,
+    Enterprise.uscc,
+    Enterprise.org_code,
+    Enterprise.name,
+    Enterprise.former_names,
+    Enterprise.address,
+    Enterprise.legal_representative,
+    Enterprise.district,
+    Enterprise.industry,
+)
+
+
+def build_documents(
+    session: Session,
+    today: date,
+    usccs: Iterable[str] | None = None,
+    *,
+    yellow_months: int = 6,
+    chunk: int = 500,
+) -> Iterator[SearchDocument]:
+    """Documents of the public enterprises (all of them, or those of `usccs` that are public),
+    streamed chunk by chunk in enterprise order."""
+    for enterprises in _enterprise_chunks(session, today, usccs, chunk):
+        yield from _documents(session, today, enterprises, yellow_months)
+
+
+def _enterprise_chunks(
+    session: Session, today: date, usccs: Iterable[str] | None, chunk: int
+) -> Iterator[Sequence[Any]]:
+    public = select(*_ENTERPRISE_COLUMNS).where(Enterprise.is_public(today))
+    if usccs is not None:
+        wanted = iter(sorted(set(usccs)))
+        while batch := list(islice(wanted, chunk)):
+            stmt = public.where(Enterprise.uscc.in_(batch)).order_by(Enterprise.id)
+            yield session.execute(stmt).all()
+        return
+    last_id = 0
+    while True:
+        stmt = public.where(Enterprise.id > last_id).order_by(Enterprise.id).limit(chunk)
+        rows = session.execute(stmt).all()
+        if not rows:
+            return
+        yield rows
+        last_id = rows[-1].id
+
+
+def _grouped(session: Session, stmt: Executable) -> dict[str, list[Any]]:
+    """Rows of `stmt` (whose first column is a USCC) grouped by that USCC, in query order."""
+    groups: dict[str, list[Any]] = defaultdict(list)
+    for row in session.execute(stmt):
+        groups[row[0]].append(row)
+    return groups
+
+
+def _sampling_text(product: str, result: str, failed_items: list[str] | None) -> str:
+    try:
+        label = SAMPLING_LABELS[SamplingResult(result)]
+    except ValueError:
+        label = result
+    text = f"{product} 抽检{label}"
+    return f"{text}:{'、'.join(failed_items)}" if failed_items else text
+
+
+def _texts(session: Session, today: date, usccs: list[str]) -> dict[str, list[str]]:
+    """Searchable texts of the chunk's public records, per USCC."""
+    texts: dict[str, list[str]] = defaultdict(list)
+    s = SamplingInspection
+    for uscc, product, result, failed in session.execute(
+        select(s.enterprise_uscc, s.product_name, s.result, s.failed_items)
+        .where(s.enterprise_uscc.in_(usccs), s.is_public(today))
+        .order_by(s.enterprise_uscc, s.sampled_on, s.id)
+    ):
+        texts[uscc].append(_sampling_text(product, result, failed))
+    n, item = RectificationNotice, RectificationItem
+    queries = (
+        select(n.enterprise_uscc, item.description)
+        .join(n, item.notice_id == n.id)
+        .where(n.enterprise_uscc.in_(usccs), n.is_public(today))
+        .order_by(n.enterprise_uscc, n.issued_on, n.id, item.seq),
+        select(EnforcementCase.enterprise_uscc, EnforcementCase.violation)
+        .where(EnforcementCase.enterprise_uscc.in_(usccs), EnforcementCase.is_public(today))
+        .order_by(EnforcementCase.enterprise_uscc, EnforcementCase.opened_on, EnforcementCase.id),
+        select(Complaint.enterprise_uscc, Complaint.summary)
+        .where(Complaint.enterprise_uscc.in_(usccs), Complaint.is_public(today))
+        .order_by(Complaint.enterprise_uscc, Complaint.received_on, Complaint.id),
+        select(Designation.enterprise_uscc, Designation.title, Designation.reason)
+        .where(Designation.enterprise_uscc.in_(usccs), Designation.is_public(today))
+        .order_by(Designation.enterprise_uscc, Designation.starts_on, Designation.id),
+    )
+    for stmt in queries:
+        for uscc, *values in session.execute(stmt):
+            texts[uscc].extend(v for v in values if v)
+    return texts
+
+
+def _current_lists(session: Session, today: date, usccs: list[str]) -> dict[str, list[str]]:
+    """The lists each enterprise is on today, by public designations in force today."""
+    stmt = (
+        select(Designation.enterprise_uscc, Designation.list_name)
+        .where(Designation.enterprise_uscc.in_(usccs), designation_is_current(today))
+        .distinct()
+    )
+    lists: dict[str, list[str]] = defaultdict(list)
+    for uscc, name in session.execute(stmt):
+        lists[uscc].append(name)
+    return {
+        u: sorted(names, key=lambda v: (_LIST_ORDER.get(v, len(_LIST_ORDER)), v))
+        for u, names in lists.items()
+    }
+
+
+def _earliest_dues(session: Session, today: date, usccs: list[str]) -> dict[str, list[date | None]]:
+    """Per USCC, the earliest due date of each kind of public obligation (None: a mandatory
+    instrument without a verification due date). The worst colour is that of the earliest due,
+    as `due_date_colour` only gets worse as the due date gets earlier."""
+    dues: dict[str, list[date | None]] = defaultdict(list)
+    e, m, lic, op = SpecialEquipment, MeasuringInstrument, Licence, Operator
+    columns = (
+        (e, e.next_inspection_due),
+        (lic, lic.expires_on),
+        (op, op.certificate_expires_on),
+    )
+    for model, column in columns:
+        stmt = (
+            select(model.enterprise_uscc, func.min(column))
+            .where(model.enterprise_uscc.in_(usccs), model.is_public(today))
+            .group_by(model.enterprise_uscc)
+        )
+        for uscc, due in session.execute(stmt):
+            dues[uscc].append(due)
+    instruments = (
+        select(
+            m.enterprise_uscc,
+            func.min(m.next_verification_due),
+            func.count() - func.count(m.next_verification_due),
+        )
+        .where(m.enterprise_uscc.in_(usccs), m.is_public(today), m.mandatory_verification.is_(True))
+        .group_by(m.enterprise_uscc)
+    )
+    for uscc, earliest, missing in session.execute(instruments):
+        if earliest is not None:
+            dues[uscc].append(earliest)
+        if missing:
+            dues[uscc].append(None)
+    return dues
+
+
+def colour_of_dues(
+    dues: Iterable[date | None], today: date, *, yellow_months: int = 6
+) -> str | None:
+    """The worst `due_date_colour` of the due dates, or None without any."""
+    colours = (due_date_colour(d, today, yellow_months=yellow_months).colour for d in dues)
+    worst = worst_colour(colours)
+    return worst.value if worst else None
+
+
+def _documents(
+    session: Session, today: date, enterprises: Sequence[Any], yellow_months: int
+) -> Iterator[SearchDocument]:
+    if not enterprises:
+        return
+    usccs = [row.uscc for row in enterprises]
+    products = _grouped(
+        session,
+        select(Product.enterprise_uscc, Product.name)
+        .where(Product.enterprise_uscc.in_(usccs), Product.is_public(today))
+        .order_by(Product.enterprise_uscc, Product.id),
+    )
+    texts = _texts(session, today, usccs)
+    lists = _current_lists(session, today, usccs)
+    dues = _earliest_dues(session, today, usccs)
+    for row in enterprises:
+        yield SearchDocument(
+            uscc=row.uscc,
+            org_code=row.org_code,
+            name=row.name,
+            former_names=tuple(dict.fromkeys(n for n in row.former_names or () if n)),
+            address=row.address or "",
+            legal_representative=row.legal_representative or "",
+            district=row.district,
+            industry=row.industry,
+            products=tuple(dict.fromkeys(p.name for p in products.get(row.uscc, ()))),
+            texts=tuple(dict.fromkeys(texts.get(row.uscc, ()))),
+            lists=tuple(lists.get(row.uscc, ())),
+            colour=colour_of_dues(dues.get(row.uscc, ()), today, yellow_months=yellow_months),
+        )
