@@ -67,7 +67,9 @@ def _routes() -> list[BaseRoute]:
 async def _portal_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, PortalError)
     if exc.status_code >= 500:
-        log.error("request.failed", path=request.url.path, status=exc.status_code, detail=exc.detail)
+        log.error(
+            "request.failed", path=request.url.path, status=exc.status_code, detail=exc.detail
+        )
     return render(request, "error.html", {"error": exc}, status_code=exc.status_code)
 
 

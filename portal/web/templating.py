@@ -18,6 +18,7 @@ from portal.domain import (
     SCALE_LABELS,
     SOURCE_LABELS,
 )
+from portal.web.formatting import local_date
 
 TEMPLATES_DIR = Path(__file__).parent.parent / "templates"
 
@@ -47,6 +48,7 @@ environment.filters.update(
     sampling_label=_label(SAMPLING_LABELS),
     scale_label=_label(SCALE_LABELS),
     date=_date,
+    local_date=local_date,
 )
 
 

@@ -1,0 +1,21 @@
+"""The routes of the public site, one module per page type, plus the GraphQL endpoint."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute, Route
+
+
+def routes() -> list[BaseRoute]:
+    from portal.graphql.app import graphql_routes
+    from portal.web.views import enterprise, feeds, health, home, lists, search
+
+    return [
+        Route("/", home.home, name="home"),
+        Route("/search", search.search_page, name="search"),
+        Route("/enterprises/{uscc}", enterprise.credit_file, name="enterprise"),
+        *lists.list_routes(),
+        Route("/feeds/warnings.rss", feeds.warnings_rss, name="feed_rss"),
+        Route("/feeds/warnings.atom", feeds.warnings_atom, name="feed_atom"),
+        Route("/healthz", health.healthz, name="healthz"),
+        *graphql_routes(),
+    ]

@@ -1,0 +1,39 @@
+"""`/enterprises/{uscc}`: an enterprise's credit file (诚信档案) on one page, every fact with
+its source."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from portal.codes import normalise
+from portal.context import PortalContext
+from portal.errors import NotFound
+from portal.storage.queries import get_credit_file
+from portal.web.templating import render
+
+USCC_LENGTH = 18
+
+
+def credit_file(request: Request) -> Response:
+    portal: PortalContext = request.app.state.portal
+    raw = request.path_params["uscc"]
+    uscc = normalise(raw)
+    if len(uscc) != USCC_LENGTH or not uscc.isascii() or not uscc.isalnum():
+        raise NotFound(f"“{raw}”不是有效的统一社会信用代码,未找到对应的企业信用档案")
+    today = portal.today()
+    with portal.session() as session:
+        file = get_credit_file(session, uscc, today, yellow_months=portal.settings.yellow_months)
+        # Load the lazy relationships inside the session (rectification items are selectin).
+        notices = [(notice, list(notice.items)) for notice in file.rectification_notices]
+    return render(
+        request,
+        "enterprise.html",
+        {
+            "file": file,
+            "e": file.enterprise,
+            "notices": notices,
+            "today": today,
+            "canonical": f"{portal.settings.base_url.rstrip('/')}/enterprises/{uscc}",
+        },
+    )

@@ -1,0 +1,153 @@
+"""`/feeds/warnings.rss` and `/feeds/warnings.atom`: the newest quality-safety warnings
+(质量安全预警信息), filterable by `?district=&industry=`.
+
+Entry ids are stable (the designation's source identity under its credit file's URL), dates come
+from when the designation was approved and published, links are absolute. Both feeds carry an
+ETag and Last-Modified and answer conditional requests with 304.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from urllib.parse import urlencode
+
+from feedgen.feed import FeedGenerator
+from starlette.requests import Request
+from starlette.responses import Response
+
+from portal.context import PortalContext
+from portal.storage.models import Designation
+from portal.storage.queries import ListedEnterprise, latest_warnings
+from portal.web.formatting import aware, start_of_day
+from portal.web.params import district_param, industry_param
+
+FEED_TITLE = "质量安全预警信息"
+
+
+def public_since(d: Designation) -> datetime:
+    """When the designation became public: its publication day, or its approval if later."""
+    times = [aware(d.approved_at)] if d.approved_at else []
+    if d.published_on:
+        times.append(start_of_day(d.published_on))
+    return max(times) if times else start_of_day(d.starts_on)
+
+
+def entry_id(base_url: str, row: ListedEnterprise) -> str:
+    """The credit file's URL with the designation's anchor: stable across versions."""
+    d = row.designation
+    anchor = f"designation-{d.source_system}-{d.source_record_id}"
+    return f"{base_url}/enterprises/{row.enterprise.uscc}#{anchor}"
+
+
+def entry_title(row: ListedEnterprise) -> str:
+    return f"【质量安全预警】{row.enterprise.name}:{row.designation.title}"
+
+
+def entry_summary(row: ListedEnterprise) -> str:
+    d, e = row.designation, row.enterprise
+    parts = [d.reason]
+    if d.products:
+        parts.append("涉及产品:" + "、".join(d.products))
+    if d.health_or_safety_risk:
+        parts.append("危及人身健康或安全。")
+    parts.append(f"企业:{e.name}(统一社会信用代码 {e.uscc}),{e.district},{e.industry}。")
+    parts.append(f"预警起始日期:{d.starts_on.isoformat()}。")
+    return "\n".join(parts)
+
+
+def _build(
+    portal: PortalContext,
+    rows: Sequence[ListedEnterprise],
+    query: str,
+    self_url: str,
+    stamp: datetime,
+) -> FeedGenerator:
+    base = portal.settings.base_url.rstrip("/")
+    name = portal.settings.site_name
+    fg = FeedGenerator()
+    fg.id(f"{base}/feeds/warnings{query}")
+    fg.title(f"{name} · {FEED_TITLE}")
+    fg.subtitle("经市场监督管理部门审核公开的质量安全预警信息,最新的在前。")
+    fg.description("经市场监督管理部门审核公开的质量安全预警信息,最新的在前。")
+    fg.author(name=name, uri=f"{base}/")
+    fg.language("zh-CN")
+    # feedgen puts the last link() in the RSS channel <link>: self first, the HTML page last.
+    fg.link(href=self_url, rel="self")
+    fg.link(href=f"{base}/warnings{query}", rel="alternate", type="text/html")
+    fg.updated(stamp)
+    fg.lastBuildDate(stamp)
+    for row in rows:
+        d, e = row.designation, row.enterprise
+        fe = fg.add_entry(order="append")
+        fe.id(entry_id(base, row))
+        fe.title(entry_title(row))
+        fe.link(href=f"{base}/enterprises/{e.uscc}", rel="alternate", type="text/html")
+        fe.summary(entry_summary(row))
+        since = public_since(d)
+        fe.published(since)
+        fe.updated(since)
+        fe.author(name=name)
+        fe.category([{"term": e.district}, {"term": e.industry}])
+    return fg
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    """Weak comparison (RFC 9110): `W/` prefixes do not matter; `*` matches anything."""
+    wanted = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    return "*" in wanted or etag.removeprefix("W/") in wanted
+
+
+def _not_modified(request: Request, etag: str, last_modified: datetime) -> bool:
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        return _etag_matches(if_none_match, etag)
+    if_modified_since = request.headers.get("if-modified-since")
+    if if_modified_since:
+        try:
+            since = parsedate_to_datetime(if_modified_since)
+        except (TypeError, ValueError):
+            return False
+        if since.tzinfo is None:
+            since = since.replace(tzinfo=UTC)
+        return last_modified.replace(microsecond=0) <= since
+    return False
+
+
+MEDIA_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
+
+
+def _feed(request: Request, kind: str) -> Response:
+    portal: PortalContext = request.app.state.portal
+    district, industry = district_param(request), industry_param(request)
+    filters = [(k, v) for k, v in (("district", district), ("industry", industry)) if v]
+    query = f"?{urlencode(filters)}" if filters else ""
+    today = portal.today()
+    with portal.session() as session:
+        rows = latest_warnings(
+            session, today, limit=portal.settings.feed_size, district=district, industry=industry
+        )
+    base = portal.settings.base_url.rstrip("/")
+    newest = max((public_since(r.designation) for r in rows), default=None)
+    stamp = newest or start_of_day(today)
+    fg = _build(portal, rows, query, f"{base}/feeds/warnings.{kind}{query}", stamp)
+    body: bytes = fg.rss_str(pretty=True) if kind == "rss" else fg.atom_str(pretty=True)
+    etag = 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    headers = {
+        "ETag": etag,
+        "Last-Modified": format_datetime(stamp.astimezone(UTC), usegmt=True),
+        "Cache-Control": "public, max-age=300",
+    }
+    if _not_modified(request, etag, stamp):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=f"{MEDIA_TYPES[kind]}; charset=utf-8", headers=headers)
+
+
+def warnings_rss(request: Request) -> Response:
+    return _feed(request, "rss")
+
+
+def warnings_atom(request: Request) -> Response:
+    return _feed(request, "atom")
