@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from portal.codes import normalise
-from portal.domain import COLOUR_ORDER, Colour, CreditList
+from portal.domain import Colour, CreditList
 from portal.errors import BadRequest, NotFound
-from portal.rules import ColourDecision, due_date_colour
+from portal.rules import ColourDecision, due_date_colour, worst_colour
 from portal.storage.models import (
     Complaint,
     Designation,
@@ -64,7 +64,13 @@ class PublicOperator:
     certificate_no: str
     category: str
     decision: ColourDecision
+    # Provenance is not personal data: shown in full, as for every other fact.
     source_system: str
+    source_record_id: str
+    source_version: int
+    approved_by: str | None
+    approved_at: datetime | None
+    published_on: date | None
 
 
 @dataclass(frozen=True)
@@ -96,11 +102,9 @@ class CreditFile:
         """The worst colour over everything with a due date; None when nothing is due."""
         decisions = [c.decision for c in self.licences]
         decisions += [c.decision for c in self.equipment]
-        decisions += [c.decision for c in self.instruments]
+        decisions += [c.decision for c in self.instruments if c.record.mandatory_verification]
         decisions += [o.decision for o in self.operators]
-        if not decisions:
-            return None
-        return max((d.colour for d in decisions), key=COLOUR_ORDER.__getitem__)
+        return worst_colour(d.colour for d in decisions)
 
 
 def designation_is_current(today: date) -> ColumnElement[bool]:
@@ -178,6 +182,11 @@ def get_credit_file(
             category=op.category,
             decision=colour(op.certificate_expires_on, "作业人员证书有效期"),
             source_system=op.source_system,
+            source_record_id=op.source_record_id,
+            source_version=op.source_version,
+            approved_by=op.approved_by,
+            approved_at=op.approved_at,
+            published_on=op.published_on,
         )
         for op in public(Operator, Operator.category, Operator.id)
     ]

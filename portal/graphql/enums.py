@@ -1,0 +1,53 @@
+"""The GraphQL enums. Their values are the glossary's code names in upper case; each enum's
+Python values are the strings of `portal.domain`, so `Colour("red")` maps a stored value and
+`.value` maps back (tests check that the two stay in step).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+
+@strawberry.enum(description="预警颜色:绿色正常,黄色临近到期,红色已超期")
+class Colour(Enum):
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+
+
+@strawberry.enum(description="公示名单")
+class CreditList(Enum):
+    EXEMPLARY = "exemplary"  # 质量诚信示范企业(红名单)
+    BAD_RECORDS = "bad_records"  # 不良信息
+    BLACKLIST = "blacklist"  # 黑名单
+    QUALITY_SAFETY_WARNING = "quality_safety_warning"  # 质量安全预警信息
+
+
+@strawberry.enum(description="数据来源系统")
+class SourceSystem(Enum):
+    METROLOGY = "metrology"  # 计量
+    QUALITY_INSPECTION = "quality_inspection"  # 质检
+    FIBRE_INSPECTION = "fibre_inspection"  # 纤检
+    SPECIAL_EQUIPMENT = "special_equipment"  # 特种设备
+    ORG_CODE_REGISTRY = "org_code_registry"  # 代码
+    PUBLIC_COMPLAINT = "public_complaint"  # 群众举报投诉
+    MEDIA_REPORT = "media_report"  # 新闻媒体报道
+    HIGHER_AUTHORITY_NOTICE = "higher_authority_notice"  # 上级部门督查或通报
+    ENFORCEMENT_INSPECTION = "enforcement_inspection"  # 执法检查
+    CREDIT_RULES = "credit_rules"  # 信用规则(本平台按规则生成)
+
+
+@strawberry.enum(description="投诉举报渠道")
+class ComplaintChannel(Enum):
+    PUBLIC_COMPLAINT = "public_complaint"  # 群众举报投诉
+    MEDIA_REPORT = "media_report"  # 新闻媒体报道
+    HIGHER_AUTHORITY_NOTICE = "higher_authority_notice"  # 上级部门督查或通报
+    ENFORCEMENT_INSPECTION = "enforcement_inspection"  # 执法检查
+
+
+@strawberry.enum(description="监督抽查结论")
+class SamplingResult(Enum):
+    PASS = "pass"  # 合格
+    FAIL = "fail"  # 不合格
