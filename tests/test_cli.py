@@ -29,6 +29,8 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 def _summary(output: str) -> list[int]:
     """The numbers of the summary table's data row."""
     for line in output.splitlines():
+        if "│" not in line:  # log lines on stderr are mixed in; only the table's rows count
+            continue
         numbers = re.findall(r"\d+", line)
         if len(numbers) == 7:
             return [int(n) for n in numbers]
