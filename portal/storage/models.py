@@ -267,6 +267,21 @@ class QuarantinedRecord(Base):
     quarantined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class PendingIndexWork(Base):
+    """An enterprise whose search document could not be written (the search engine was down).
+
+    SQL is the system of record: ingest commits first, then indexes; what failed stays here
+    until `portal reindex --pending` (or the next successful sync) writes it.
+    """
+
+    __tablename__ = "search_pending"
+
+    uscc: Mapped[str] = mapped_column(String(18), primary_key=True)
+    queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    last_error: Mapped[str] = mapped_column(Text)
+
+
 # The record kinds of the ingest format, each with its table.
 RECORD_TABLES: dict[str, type[Provenance]] = {
     "enterprise": Enterprise,
