@@ -73,15 +73,20 @@ def _ingest(context: PortalContext, paths: list[Path]) -> int:
     with _progress("导入记录") as advance:
         summary = ingest_paths(paths, context.session_factory, progress=advance)
     with _progress("更新检索索引", len(summary.affected_usccs)):
-        upserted, deleted = sync_enterprises(
+        synced = sync_enterprises(
             context.session_factory, context.search, summary.affected_usccs, context.today(),
             yellow_months=context.settings.yellow_months,
         )
     table = Table("读取", "导入", "未变化", "其中过期版本", "隔离", "索引更新", "索引删除",
                   title="导入结果")
     table.add_row(*(str(n) for n in (summary.read, summary.loaded, summary.unchanged,
-                                     summary.stale, summary.quarantined, upserted, deleted)))
+                                     summary.stale, summary.quarantined, synced.upserted,
+                                     synced.deleted)))
     Console().print(table)
+    if synced.pending:
+        # The records are committed; only the index lags. Not a failure of the batch.
+        console.print(f"[yellow]检索服务不可用:{synced.pending} 家企业的索引待更新,"
+                      "服务恢复后请运行 portal reindex --pending。[/]")
     if summary.quarantined:
         console.print(f"[yellow]{summary.quarantined} 条记录未通过校验,已隔离(quarantine 表)。[/]")
     return summary.quarantined
@@ -106,18 +111,35 @@ def ingest(
 
 
 @app.command()
-def reindex() -> None:
-    """Rebuild the whole search index from the system of record."""
-    from portal.search.indexer import rebuild_all
+def reindex(
+    pending: Annotated[bool, typer.Option(
+        "--pending", help="only retry the enterprises whose indexing failed")] = False,
+) -> None:
+    """Rebuild the whole search index from the system of record, or retry the pending work."""
+    from portal.errors import SearchUnavailable
+    from portal.search.indexer import pending_count, rebuild_all, sync_pending
 
     context = PortalContext.open(get_settings())
     try:
+        if pending:
+            with _progress("重试待更新索引", pending_count(context.session_factory)) as advance:
+                synced = sync_pending(context.session_factory, context.search, context.today(),
+                                      yellow_months=context.settings.yellow_months,
+                                      progress=advance)
+            console.print(f"索引更新 {synced.upserted} 家,删除 {synced.deleted} 家,"
+                          f"仍待更新 {synced.pending} 家。")
+            if synced.pending:
+                raise typer.Exit(1)
+            return
         with _progress("重建检索索引") as advance:
             count = rebuild_all(context.session_factory, context.search, context.today(),
                                 yellow_months=context.settings.yellow_months, progress=advance)
+        console.print(f"已索引 {count} 家企业。")
+    except SearchUnavailable as exc:
+        console.print(f"[red]检索服务不可用:{exc.detail}[/]")
+        raise typer.Exit(1) from None
     finally:
         context.close()
-    console.print(f"已索引 {count} 家企业。")
 
 
 def _serve(settings: Settings, host: str, port: int) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from portal.search import SearchBackend, open_backend
+from portal.search.fallback import ResilientSearch, SqlFallbackSearch
 from portal.settings import Settings
 from portal.storage.db import make_engine, make_sessionmaker, migrate
 
@@ -28,12 +29,13 @@ class PortalContext:
         engine = make_engine(settings)
         if run_migrations:
             migrate(engine)
-        return cls(
-            settings=settings,
-            engine=engine,
-            session_factory=make_sessionmaker(engine),
-            search=open_backend(settings),
+        session_factory = make_sessionmaker(engine)
+        # While the search engine is unavailable, searches are answered from SQL, saying so.
+        search = ResilientSearch(
+            open_backend(settings), SqlFallbackSearch(session_factory, settings.current_date)
         )
+        return cls(settings=settings, engine=engine, session_factory=session_factory,
+                   search=search)
 
     def today(self) -> date:
         return self.settings.current_date()

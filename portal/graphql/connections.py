@@ -139,6 +139,10 @@ class EnterpriseSearchConnection:
     exact: bool = strawberry.field(
         description="检索词为统一社会信用代码或组织机构代码时按代码精确查找"
     )
+    backend: str = strawberry.field(
+        description="作答的检索后端:sqlite、elasticsearch;"
+        "检索服务不可用时为 sql-fallback(数据库简易检索)"
+    )
 
     @classmethod
     def of(cls, result: search.SearchResult, win: Window) -> EnterpriseSearchConnection:
@@ -152,6 +156,7 @@ class EnterpriseSearchConnection:
             page_info=page_info(win, len(nodes), result.total),
             facets=facets_of(result),
             exact=result.exact,
+            backend=result.backend,
         )
 
 

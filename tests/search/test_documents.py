@@ -316,14 +316,14 @@ def test_sync_upserts_public_and_deletes_the_rest(
         trader.withdrawn = True
         session.commit()
     result = sync_enterprises(seeded, backend, [uscc(1), uscc(2), uscc(4), "UNKNOWN"], TODAY)
-    assert result == (1, 1)
+    assert result == (1, 1, 0)
     assert backend.count() == 2
     assert backend.search(SearchQuery("合钛")).total == 0
     found = backend.search(SearchQuery("抗拉强度"))
     assert [h.name for h in found.hits] == ["宝鸡钛业股份有限公司"]
     assert found.hits[0].colour == "yellow"
     assert found.hits[0].lists == ("exemplary",)
-    assert sync_enterprises(seeded, backend, [], TODAY) == (0, 0)
+    assert sync_enterprises(seeded, backend, [], TODAY) == (0, 0, 0)
     backend.close()
 
 

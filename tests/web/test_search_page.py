@@ -162,12 +162,17 @@ def test_the_query_is_escaped_when_echoed(client: TestClient) -> None:
     assert "&lt;img src=x" in html
 
 
-def test_search_down_is_a_503_page_in_chinese(
-    client: TestClient, portal_context: PortalContext
+def test_search_down_falls_back_to_the_database_and_says_so(
+    client: TestClient, portal_context: PortalContext, data: Data
 ) -> None:
     portal_context.search.close()
     response = client.get("/search", params={"q": "宝鸡"})
-    assert response.status_code == 503
-    assert "检索服务暂不可用" in response.text
+    assert response.status_code == 200
+    assert "全文检索服务暂不可用" in response.text
+    assert hits(response.text)  # still answered, from SQL
+    # The colour is computed for the index only: the fallback refuses that filter clearly.
+    refused = client.get("/search", params={"q": "宝鸡", "colour": "red"})
+    assert refused.status_code == 400
+    assert "预警颜色" in refused.text
     # The credit files do not depend on search.
     assert client.get("/").status_code == 200
