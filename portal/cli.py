@@ -1,10 +1,10 @@
 """The `portal` command: demo data, ingest, indexing, serving.
 
-    portal sample-data DIR [--enterprises N] [--seed S]
-    portal ingest PATH...
-    portal reindex
-    portal serve [--host 127.0.0.1] [--port 8000]
-    portal demo [--port 8000] [--enterprises N]
+portal sample-data DIR [--enterprises N] [--seed S]
+portal ingest PATH...
+portal reindex
+portal serve [--host 127.0.0.1] [--port 8000]
+portal demo [--port 8000] [--enterprises N]
 """
 
 from __future__ import annotations
@@ -24,8 +24,11 @@ from portal import logs
 from portal.context import PortalContext
 from portal.settings import Settings, get_settings
 
-app = typer.Typer(help="宝鸡市产品质量诚信信息网: the public credit-information portal.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="宝鸡市产品质量诚信信息网: the public credit-information portal.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 console = Console(stderr=True)
 log = logs.get_logger("portal.cli")
 
@@ -38,8 +41,12 @@ def _setup() -> None:
 @contextmanager
 def _progress(description: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
     """A rich progress bar; the callback advances it by the number of records just handled."""
-    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn()]
+    columns = [
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    ]
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task(description, total=total)
         yield lambda n: progress.advance(task, n)
@@ -56,8 +63,11 @@ def sample_data(
 
     with _progress("生成示例数据", enterprises) as advance:
         counts = write_sample_data(
-            out_dir, enterprises=enterprises, seed=seed,
-            today=get_settings().current_date(), progress=advance,
+            out_dir,
+            enterprises=enterprises,
+            seed=seed,
+            today=get_settings().current_date(),
+            progress=advance,
         )
     table = Table("文件", "记录数", title=f"示例数据已写入 {out_dir}")
     for name, count in counts.items():
@@ -74,19 +84,36 @@ def _ingest(context: PortalContext, paths: list[Path]) -> int:
         summary = ingest_paths(paths, context.session_factory, progress=advance)
     with _progress("更新检索索引", len(summary.affected_usccs)):
         synced = sync_enterprises(
-            context.session_factory, context.search, summary.affected_usccs, context.today(),
+            context.session_factory,
+            context.search,
+            summary.affected_usccs,
+            context.today(),
             yellow_months=context.settings.yellow_months,
         )
-    table = Table("读取", "导入", "未变化", "其中过期版本", "隔离", "索引更新", "索引删除",
-                  title="导入结果")
-    table.add_row(*(str(n) for n in (summary.read, summary.loaded, summary.unchanged,
-                                     summary.stale, summary.quarantined, synced.upserted,
-                                     synced.deleted)))
+    table = Table(
+        "读取", "导入", "未变化", "其中过期版本", "隔离", "索引更新", "索引删除", title="导入结果"
+    )
+    table.add_row(
+        *(
+            str(n)
+            for n in (
+                summary.read,
+                summary.loaded,
+                summary.unchanged,
+                summary.stale,
+                summary.quarantined,
+                synced.upserted,
+                synced.deleted,
+            )
+        )
+    )
     Console().print(table)
     if synced.pending:
         # The records are committed; only the index lags. Not a failure of the batch.
-        console.print(f"[yellow]检索服务不可用:{synced.pending} 家企业的索引待更新,"
-                      "服务恢复后请运行 portal reindex --pending。[/]")
+        console.print(
+            f"[yellow]检索服务不可用:{synced.pending} 家企业的索引待更新,"
+            "服务恢复后请运行 portal reindex --pending。[/]"
+        )
     if summary.quarantined:
         console.print(f"[yellow]{summary.quarantined} 条记录未通过校验,已隔离(quarantine 表)。[/]")
     return summary.quarantined
@@ -112,8 +139,9 @@ def ingest(
 
 @app.command()
 def reindex(
-    pending: Annotated[bool, typer.Option(
-        "--pending", help="only retry the enterprises whose indexing failed")] = False,
+    pending: Annotated[
+        bool, typer.Option("--pending", help="only retry the enterprises whose indexing failed")
+    ] = False,
 ) -> None:
     """Rebuild the whole search index from the system of record, or retry the pending work."""
     from portal.errors import SearchUnavailable
@@ -123,17 +151,28 @@ def reindex(
     try:
         if pending:
             with _progress("重试待更新索引", pending_count(context.session_factory)) as advance:
-                synced = sync_pending(context.session_factory, context.search, context.today(),
-                                      yellow_months=context.settings.yellow_months,
-                                      progress=advance)
-            console.print(f"索引更新 {synced.upserted} 家,删除 {synced.deleted} 家,"
-                          f"仍待更新 {synced.pending} 家。")
+                synced = sync_pending(
+                    context.session_factory,
+                    context.search,
+                    context.today(),
+                    yellow_months=context.settings.yellow_months,
+                    progress=advance,
+                )
+            console.print(
+                f"索引更新 {synced.upserted} 家,删除 {synced.deleted} 家,"
+                f"仍待更新 {synced.pending} 家。"
+            )
             if synced.pending:
                 raise typer.Exit(1)
             return
         with _progress("重建检索索引") as advance:
-            count = rebuild_all(context.session_factory, context.search, context.today(),
-                                yellow_months=context.settings.yellow_months, progress=advance)
+            count = rebuild_all(
+                context.session_factory,
+                context.search,
+                context.today(),
+                yellow_months=context.settings.yellow_months,
+                progress=advance,
+            )
         console.print(f"已索引 {count} 家企业。")
     except SearchUnavailable as exc:
         console.print(f"[red]检索服务不可用:{exc.detail}[/]")
@@ -148,8 +187,7 @@ def _serve(settings: Settings, host: str, port: int) -> None:
     from portal.web.app import create_app
 
     console.print(f"门户已启动:http://{host}:{port}/")
-    uvicorn.run(create_app(settings), host=host, port=port, log_config=None,
-                proxy_headers=True)
+    uvicorn.run(create_app(settings), host=host, port=port, log_config=None, proxy_headers=True)
 
 
 @app.command()

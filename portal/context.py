@@ -34,8 +34,7 @@ class PortalContext:
         search = ResilientSearch(
             open_backend(settings), SqlFallbackSearch(session_factory, settings.current_date)
         )
-        return cls(settings=settings, engine=engine, session_factory=session_factory,
-                   search=search)
+        return cls(settings=settings, engine=engine, session_factory=session_factory, search=search)
 
     def today(self) -> date:
         return self.settings.current_date()

@@ -62,8 +62,9 @@ class SqlFallbackSearch:
             conditions += [_contains(term, today) for term in terms]
         with self._sessions() as session:
             facets = {
-                name: _facet(session, name, [*conditions, *_filters(query.filters, today, name)],
-                             today)
+                name: _facet(
+                    session, name, [*conditions, *_filters(query.filters, today, name)], today
+                )
                 for name in FACET_FIELDS
             }
             where = conditions + _filters(query.filters, today)
@@ -93,9 +94,9 @@ class SqlFallbackSearch:
 
     def count(self) -> int:
         with self._sessions() as session:
-            return session.scalar(
-                select(func.count()).where(Enterprise.is_public(self._today()))
-            ) or 0
+            return (
+                session.scalar(select(func.count()).where(Enterprise.is_public(self._today()))) or 0
+            )
 
     def close(self) -> None:
         pass

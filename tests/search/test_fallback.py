@@ -23,12 +23,18 @@ TODAY = date(2026, 11, 24)
 @pytest.fixture
 def usccs(session_factory: sessionmaker[Session]) -> dict[str, str]:
     with session_factory.begin() as session:
-        titanium = add_enterprise(session, "宝鸡钛业股份有限公司", district="高新区",
-                                  industry="有色金属(钛及钛合金)")
+        titanium = add_enterprise(
+            session, "宝鸡钛业股份有限公司", district="高新区", industry="有色金属(钛及钛合金)"
+        )
         add_product(session, titanium, name="TC4钛合金锻件")
         add_designation(session, titanium, list_name="exemplary")
-        gears = add_enterprise(session, "宝鸡市锦万瀚齿轮有限公司", district="眉县",
-                               industry="汽车及零部件", address="宝鸡市眉县钛谷路1号")
+        gears = add_enterprise(
+            session,
+            "宝鸡市锦万瀚齿轮有限公司",
+            district="眉县",
+            industry="汽车及零部件",
+            address="宝鸡市眉县钛谷路1号",
+        )
         hidden = add_enterprise(session, "宝鸡市未审核钛材厂", approved_by=None, approved_at=None)
         return {"titanium": titanium.uscc, "gears": gears.uscc, "hidden": hidden.uscc}
 
@@ -47,8 +53,9 @@ def test_one_and_two_characters_match_names_addresses_and_products(
     assert one.total == 2 and one.backend == "sql-fallback"
     two = fallback.search(SearchQuery("锻件"))
     assert [h.uscc for h in two.hits] == [usccs["titanium"]]
-    name = next(h for h in fallback.search(SearchQuery("钛业")).hits[0].highlights
-                if h.field == "name")
+    name = next(
+        h for h in fallback.search(SearchQuery("钛业")).hits[0].highlights if h.field == "name"
+    )
     assert ("钛业", True) in name.segments
 
 
