@@ -35,6 +35,14 @@ class Settings:
     # File of the embedded search index. Empty: `search.sqlite3` in data_dir.
     search_path: str = field(default_factory=lambda: _env("SEARCH_PATH", ""))
     # Public base URL of the site, used in feeds for absolute links.
+    # Analyzer of the Elasticsearch text fields. `standard` (built in everywhere) cuts Chinese into
+    # single characters, and the portal searches a Chinese term as the phrase of its characters:
+    # "contains this string", like the embedded search. On a cluster with a Chinese plugin,
+    # `ik_max_word` (IK) or `smartcn` cut words instead (fewer, word-level matches). A change
+    # takes effect for the index made by the next `rebuild`.
+    elasticsearch_analyzer: str = field(
+        default_factory=lambda: _env("ELASTICSEARCH_ANALYZER", "standard")
+    )
     base_url: str = field(default_factory=lambda: _env("BASE_URL", "http://127.0.0.1:8000"))
     # Name of the portal as shown on the site and in the feeds.
     site_name: str = field(default_factory=lambda: _env("SITE_NAME", "宝鸡市产品质量诚信信息网"))

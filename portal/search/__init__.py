@@ -1,5 +1,6 @@
 """Search over enterprise credit files: one interface (`SearchBackend`) that the site and GraphQL
-both use, with an embedded SQLite FTS5 implementation and room for Elasticsearch.
+both use, with an embedded SQLite FTS5 implementation and an Elasticsearch one
+(`portal.search.elastic`).
 
 Only this package talks to a search engine. `open_backend(settings)` picks the implementation.
 """
@@ -22,11 +23,10 @@ from portal.settings import Settings
 def open_backend(settings: Settings) -> SearchBackend:
     """The search backend the settings ask for."""
     if settings.elasticsearch_url:
-        from portal.errors import ConfigurationError
+        from portal.search.elastic import ElasticsearchSearch
 
-        raise ConfigurationError(
-            "PORTAL_ELASTICSEARCH_URL is set, but the Elasticsearch backend is not built yet; "
-            "unset it to use the embedded search"
+        return ElasticsearchSearch(
+            settings.elasticsearch_url, settings.index_prefix, settings.elasticsearch_analyzer
         )
     from portal.search.sqlite import SqliteSearch
 
