@@ -261,7 +261,7 @@ class _Run:
                     kind=_clip(error.kind, 40),
                     source_system=_clip(error.system, 40),
                     source_record_id=_clip(error.record_id, 100),
-                    reason=error.reason,
+                    reason=printable(error.reason),
                     raw=printable(line.raw),
                     raw_hash=raw_hash,
                     quarantined_at=self.now,
@@ -270,7 +270,8 @@ class _Run:
 
 
 def _clip(text: str | None, length: int) -> str | None:
-    return None if text is None else text[:length]
+    """What was read of a bad line's identity, storable (no NUL) and at most `length` long."""
+    return None if text is None else printable(text)[:length]
 
 
 def _stored_rows(session: Session, records: list[ParsedRecord]) -> dict[_Key, Provenance]:

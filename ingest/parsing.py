@@ -36,6 +36,7 @@ _ERROR_TYPES_ZH = {
     "string_too_long": "过长",
     "too_short": "不能为空",
     "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大",
     "json_invalid": "不是合法的 JSON",
 }
 # At most this many errors in a reason; the rest are counted.

@@ -39,6 +39,8 @@ SCHEMA_DIR = Path(__file__).parent / "schemas"
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # Days to a rectification notice's deadline when it gives none (settings.rectification_days).
 DEFAULT_RECTIFICATION_DAYS = 30
+# The largest `source.version`: the largest value of an SQL INTEGER column.
+MAX_VERSION = 2**31 - 1
 
 Kind = Literal[
     "enterprise", "licence", "product", "special_equipment", "measuring_instrument", "operator",
@@ -116,14 +118,31 @@ OrgCode = Annotated[
 District = Annotated[
     str, AfterValidator(_check_district), Field(json_schema_extra={"enum": list(DISTRICTS)})
 ]
-# Non-empty strings, at most as long as their columns.
-Str40 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
-Str50 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
-Str60 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
-Str100 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Str200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Str300 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _no_nul(value: str) -> str:
+    # JSON may spell U+0000 as "\u0000"; PostgreSQL stores no NUL in text.
+    if "\x00" in value:
+        raise ValueError(
+            "不能包含 NUL 字符(U+0000)(must not contain NUL characters, which the database "
+            "cannot store)"
+        )
+    return value
+
+
+def _stripped(max_length: int | None = None) -> StringConstraints:
+    return StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)
+
+
+_NoNul = AfterValidator(_no_nul)
+# Non-empty strings without NUL, at most as long as their columns (PostgreSQL refuses longer ones).
+Str40 = Annotated[str, _stripped(40), _NoNul]
+Str50 = Annotated[str, _stripped(50), _NoNul]
+Str60 = Annotated[str, _stripped(60), _NoNul]
+Str100 = Annotated[str, _stripped(100), _NoNul]
+Str200 = Annotated[str, _stripped(200), _NoNul]
+Str300 = Annotated[str, _stripped(300), _NoNul]
+Text = Annotated[str, _stripped(), _NoNul]
 Names = list[Str200]
 
 
@@ -138,8 +157,9 @@ class Source(_Model):
     """The record's identity in the system that exported it."""
 
     system: SystemName
-    record_id: Annotated[str, StringConstraints(min_length=1, max_length=100)]
-    version: Annotated[int, Field(ge=1)]
+    record_id: Annotated[str, StringConstraints(min_length=1, max_length=100), _NoNul]
+    # At most the largest 32-bit integer: the column's limit on PostgreSQL.
+    version: Annotated[int, Field(ge=1, le=MAX_VERSION)]
 
 
 class Vetting(_Model):

@@ -7,19 +7,24 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from portal.cli import app
 from portal.settings import get_settings
+from portal.storage.db import make_engine
 from portal.storage.models import Enterprise, QuarantinedRecord
 
 runner = CliRunner()
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def data_dir(
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
     monkeypatch.setenv("PORTAL_DATA_DIR", str(tmp_path / "data"))
+    # The test's own database: empty is the embedded default, SQLite in the data folder.
+    monkeypatch.setenv("PORTAL_DATABASE_URL", database_url)
     monkeypatch.setenv("PORTAL_TODAY", "2026-11-24")
     get_settings.cache_clear()
     yield tmp_path / "data"
@@ -56,7 +61,7 @@ def test_sample_data_ingest_twice_and_quarantine(data_dir: Path, tmp_path: Path)
     assert (read2, loaded2, quarantined2) == (read, 0, quarantined)
     assert unchanged2 == read - quarantined
 
-    engine = create_engine(f"sqlite:///{data_dir / 'portal.sqlite3'}")
+    engine = make_engine(get_settings())
     with engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(Enterprise)) == 60
         # A bad line loaded twice is kept once.

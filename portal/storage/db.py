@@ -9,7 +9,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from portal.logs import get_logger
@@ -26,7 +26,17 @@ def make_engine(settings: Settings) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(database_url(url), pool_pre_ping=True)
+
+
+def database_url(url: str) -> URL:
+    """`url` as SQLAlchemy takes it. A PostgreSQL URL without a driver (`postgresql://`, as psql
+    and most tools write it, or `postgres://`) gets psycopg 3, the driver the portal installs;
+    SQLAlchemy would otherwise look for psycopg2."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

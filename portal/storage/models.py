@@ -7,7 +7,7 @@ public only when `is_public()` holds, so every public view uses the same predica
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -22,6 +22,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     and_,
     or_,
@@ -38,6 +39,28 @@ NAMING = {
 }
 
 
+class UtcDateTime(TypeDecorator[datetime]):
+    """A moment, handed back as an aware datetime in UTC on every backend.
+
+    Stored as `timestamp with time zone` where the backend has one. SQLite keeps no offset, so
+    values are stored there in UTC; PostgreSQL returns them in the session's time zone (e.g.
+    Asia/Shanghai). Naive values are taken to be UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[str]: JSON}
@@ -52,13 +75,13 @@ class Provenance:
     source_version: Mapped[int] = mapped_column(Integer)
     # Vetting: who approved the record for publication and when; null = not vetted, not public.
     approved_by: Mapped[str | None] = mapped_column(String(100))
-    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Date from which the fact is public; a later date keeps it back until then.
     published_on: Mapped[date | None] = mapped_column(Date)
     withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
     # SHA-256 of the canonical record, so a repeated load is recognised as unchanged.
     content_hash: Mapped[str] = mapped_column(String(64))
-    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ingested_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     @declared_attr.directive
     def __table_args__(cls) -> tuple[Any, ...]:
@@ -264,7 +287,7 @@ class QuarantinedRecord(Base):
     raw: Mapped[str] = mapped_column(Text)
     # SHA-256 of the raw line: a bad line loaded twice is quarantined once.
     raw_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    quarantined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    quarantined_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class PendingIndexWork(Base):
@@ -277,7 +300,7 @@ class PendingIndexWork(Base):
     __tablename__ = "search_pending"
 
     uscc: Mapped[str] = mapped_column(String(18), primary_key=True)
-    queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    queued_at: Mapped[datetime] = mapped_column(UtcDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=1)
     last_error: Mapped[str] = mapped_column(Text)
 

@@ -146,6 +146,7 @@ def get_credit_file(
     code = enterprise.uscc
 
     def public(model: type[T], *order: Any) -> list[T]:
+        # `order` ends with the id, so that ties come in the same order on every backend.
         stmt = select(model).where(
             model.enterprise_uscc == code,  # type: ignore[attr-defined]
             model.is_public(today),  # type: ignore[attr-defined]
@@ -158,12 +159,14 @@ def get_credit_file(
     file = CreditFile(enterprise=enterprise)
     file.licences = [
         Coloured(lic, colour(lic.expires_on, "许可证有效期"))
-        for lic in public(Licence, Licence.expires_on)
+        for lic in public(Licence, Licence.expires_on, Licence.id)
     ]
-    file.products = public(Product, Product.name)
+    file.products = public(Product, Product.name, Product.id)
     file.equipment = [
         Coloured(eq, colour(eq.next_inspection_due, "定期检验"))
-        for eq in public(SpecialEquipment, SpecialEquipment.next_inspection_due)
+        for eq in public(
+            SpecialEquipment, SpecialEquipment.next_inspection_due, SpecialEquipment.id
+        )
     ]
     # Only instruments under mandatory verification have a due date the bureau enforces.
     file.instruments = [
@@ -173,7 +176,9 @@ def get_credit_file(
             if ins.mandatory_verification
             else ColourDecision(Colour.green, "非强制检定计量器具", None, rule="not_mandatory"),
         )
-        for ins in public(MeasuringInstrument, MeasuringInstrument.instrument_no)
+        for ins in public(
+            MeasuringInstrument, MeasuringInstrument.instrument_no, MeasuringInstrument.id
+        )
     ]
     file.operators = [
         PublicOperator(
@@ -190,17 +195,17 @@ def get_credit_file(
         )
         for op in public(Operator, Operator.category, Operator.id)
     ]
-    file.sampling_inspections = public(SamplingInspection, SamplingInspection.sampled_on.desc())
-    file.rectification_notices = public(
-        RectificationNotice, RectificationNotice.issued_on.desc()
-    )
-    file.enforcement_cases = public(EnforcementCase, EnforcementCase.opened_on.desc())
-    file.complaints = public(Complaint, Complaint.received_on.desc())
+    # Newest first; records of the same day newest (highest id) first.
+    s, n, c = SamplingInspection, RectificationNotice, EnforcementCase
+    file.sampling_inspections = public(s, s.sampled_on.desc(), s.id.desc())
+    file.rectification_notices = public(n, n.issued_on.desc(), n.id.desc())
+    file.enforcement_cases = public(c, c.opened_on.desc(), c.id.desc())
+    file.complaints = public(Complaint, Complaint.received_on.desc(), Complaint.id.desc())
     file.designations = list(
         session.scalars(
             select(Designation)
             .where(Designation.enterprise_uscc == code, designation_is_current(today))
-            .order_by(Designation.starts_on.desc())
+            .order_by(Designation.starts_on.desc(), Designation.id.desc())
         )
     )
     return file

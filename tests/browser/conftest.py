@@ -20,6 +20,7 @@ from portal.context import PortalContext
 from portal.search.indexer import rebuild_all
 from portal.settings import Settings
 from portal.web.app import create_app
+from tests.databases import Databases
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 TODAY = date(2026, 11, 24)
@@ -33,9 +34,10 @@ def _missing(reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_url(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> Iterator[str]:
     root = tmp_path_factory.mktemp("live")
-    settings = Settings(data_dir=root / "data", today=TODAY.isoformat())
+    database_url = databases.create()
+    settings = Settings(data_dir=root / "data", database_url=database_url, today=TODAY.isoformat())
     write_sample_data(root / "sample", enterprises=120, seed=7, today=TODAY)
     context = PortalContext.open(settings)
     ingest_paths([root / "sample"], context.session_factory)
@@ -58,6 +60,7 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.should_exit = True
     thread.join(timeout=10)
     context.close()
+    databases.drop(database_url)
 
 
 @pytest.fixture(scope="session")

@@ -21,6 +21,7 @@ from portal.search.indexer import rebuild_all
 from portal.settings import Settings
 from portal.storage.models import Enterprise
 from portal.web.app import create_app
+from tests.databases import Databases
 from tests.factories import (
     add_case,
     add_complaint,
@@ -124,16 +125,21 @@ def build_data(context: PortalContext) -> None:
 
 
 @pytest.fixture(scope="session")
-def context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PortalContext]:
+def context(
+    tmp_path_factory: pytest.TempPathFactory, databases: Databases
+) -> Iterator[PortalContext]:
     root = tmp_path_factory.mktemp("graphql")
+    database_url = databases.create()
     settings = Settings(
-        data_dir=root / "data", today=TODAY.isoformat(), page_size=5, max_page_size=10
-    )
+        data_dir=root / "data", database_url=database_url, today=TODAY.isoformat(),
+        page_size=5, max_page_size=10,
+    )  # fmt: skip
     context = PortalContext.open(settings)
     build_data(context)
     rebuild_all(context.session_factory, context.search, TODAY)
     yield context
     context.close()
+    databases.drop(database_url)
 
 
 @pytest.fixture(scope="session")
