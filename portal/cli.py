@@ -5,6 +5,7 @@ portal ingest PATH...
 portal reindex
 portal serve [--host 127.0.0.1] [--port 8000]
 portal demo [--port 8000] [--enterprises N]
+portal objection-status REFERENCE STATUS [--note TEXT]
 """
 
 from __future__ import annotations
@@ -223,6 +224,42 @@ def demo(
     finally:
         context.close()
     _serve(settings, host, port)
+
+
+@app.command("objection-status")
+def objection_status(
+    reference: Annotated[str, typer.Argument(help="the objection's reference, e.g. YY-2026-…")],
+    status: Annotated[str, typer.Argument(help="received | under_review | upheld | rejected")],
+    note: Annotated[
+        str | None,
+        typer.Option(help="public explanation of the decision; without it, the note is cleared"),
+    ] = None,
+) -> None:
+    """Staff: set an objection's status (and its public note), shown on its status page."""
+    from datetime import UTC, datetime
+
+    from portal.domain import OBJECTION_STATUS_LABELS, ObjectionStatus
+    from portal.errors import PortalError
+    from portal.objections import set_status
+    from portal.storage.db import make_engine, make_sessionmaker, migrate, session_scope
+
+    try:
+        new_status = ObjectionStatus(status)
+    except ValueError:
+        console.print(f"[red]未知状态“{status}”:应为 {' | '.join(ObjectionStatus)}[/]")
+        raise typer.Exit(2) from None
+    engine = make_engine(get_settings())  # the database only: no search backend needed
+    try:
+        migrate(engine)
+        with session_scope(make_sessionmaker(engine)) as session:
+            view = set_status(session, reference, new_status, note=note, now=datetime.now(UTC))
+    except PortalError as exc:
+        console.print(f"[red]{exc.detail}[/]")
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+    label = OBJECTION_STATUS_LABELS[view.status]
+    Console().print(f"异议 {view.reference}:{label}({view.status.value})")
 
 
 def main() -> None:

@@ -127,3 +127,36 @@ INDUSTRIES = (
     "生物医药",
     "其他",
 )
+
+
+class ObjectionStatus(StrEnum):
+    """Where a public objection (异议) stands; the bureau's staff move it on (`portal
+    objection-status`)."""
+
+    received = "received"
+    under_review = "under_review"
+    upheld = "upheld"
+    rejected = "rejected"
+
+
+OBJECTION_STATUS_LABELS = {
+    ObjectionStatus.received: "已受理",
+    ObjectionStatus.under_review: "审查中",
+    ObjectionStatus.upheld: "异议成立",
+    ObjectionStatus.rejected: "异议不成立",
+}
+
+# What each record kind of the ingest format (RECORD_TABLES) is called on the public site.
+RECORD_KIND_LABELS = {
+    "enterprise": "企业基本信息",
+    "licence": "行政许可",
+    "product": "产品",
+    "special_equipment": "特种设备",
+    "measuring_instrument": "计量器具",
+    "operator": "特种设备作业人员",
+    "sampling_inspection": "监督抽查",
+    "rectification_notice": "责令整改通知书",
+    "enforcement_case": "执法办案",
+    "complaint": "质量投诉与举报",
+    "designation": "公示名单",
+}

@@ -25,6 +25,13 @@ class NotFound(PortalError):
     title = "未找到"
 
 
+class TooManyRequests(PortalError):
+    """A client submitted more than the limits allow (objections per hour, per day)."""
+
+    status_code = 429
+    title = "提交过于频繁"
+
+
 class SearchUnavailable(PortalError):
     """The search backend cannot answer (server down, index missing)."""
 

@@ -8,10 +8,13 @@ their own `Settings(...)` and pass it down instead of patching the environment.
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import cache
 from pathlib import Path
+
+from portal.errors import ConfigurationError
 
 
 def _env(name: str, default: str) -> str:
@@ -32,9 +35,6 @@ class Settings:
     elasticsearch_url: str = field(default_factory=lambda: _env("ELASTICSEARCH_URL", ""))
     # Prefix of every Elasticsearch index and alias, so portals (or test runs) can share a cluster.
     index_prefix: str = field(default_factory=lambda: _env("INDEX_PREFIX", "credit-portal"))
-    # File of the embedded search index. Empty: `search.sqlite3` in data_dir.
-    search_path: str = field(default_factory=lambda: _env("SEARCH_PATH", ""))
-    # Public base URL of the site, used in feeds for absolute links.
     # Analyzer of the Elasticsearch text fields. `standard` (built in everywhere) cuts Chinese into
     # single characters, and the portal searches a Chinese term as the phrase of its characters:
     # "contains this string", like the embedded search. On a cluster with a Chinese plugin,
@@ -43,6 +43,9 @@ class Settings:
     elasticsearch_analyzer: str = field(
         default_factory=lambda: _env("ELASTICSEARCH_ANALYZER", "standard")
     )
+    # File of the embedded search index. Empty: `search.sqlite3` in data_dir.
+    search_path: str = field(default_factory=lambda: _env("SEARCH_PATH", ""))
+    # Public base URL of the site, used in feeds for absolute links.
     base_url: str = field(default_factory=lambda: _env("BASE_URL", "http://127.0.0.1:8000"))
     # Name of the portal as shown on the site and in the feeds.
     site_name: str = field(default_factory=lambda: _env("SITE_NAME", "宝鸡市产品质量诚信信息网"))
@@ -65,6 +68,18 @@ class Settings:
     log_level: str = field(default_factory=lambda: _env("LOG_LEVEL", "INFO"))
     # Date the portal takes as "today" (YYYY-MM-DD); empty: the real date. For demos and tests.
     today: str = field(default_factory=lambda: _env("TODAY", ""))
+    # Server secret: signs the objection form's anti-forgery token and keys the hash of client
+    # IPs used for rate limiting. Empty: a random key is generated on first use and kept in
+    # `secret_key` in data_dir (see `signing_key()`). Set it explicitly when several servers
+    # share one database, so that they agree. Never logged.
+    secret_key: str = field(default_factory=lambda: _env("SECRET_KEY", ""), repr=False)
+    # Objections one client (IP) may submit per rolling hour and per rolling day.
+    objection_limit_per_hour: int = field(
+        default_factory=lambda: int(_env("OBJECTION_LIMIT_PER_HOUR", "5"))
+    )
+    objection_limit_per_day: int = field(
+        default_factory=lambda: int(_env("OBJECTION_LIMIT_PER_DAY", "20"))
+    )
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -78,9 +93,45 @@ class Settings:
         """The date the credit rules and public views use as today."""
         return date.fromisoformat(self.today) if self.today else date.today()
 
+    def signing_key(self) -> bytes:
+        """`secret_key`, or the key generated once and kept in data_dir."""
+        if self.secret_key:
+            return self.secret_key.encode()
+        return _stored_key(self.data_dir / SECRET_KEY_FILE)
+
     def describe(self) -> dict[str, str]:
-        """The settings as strings, for the start-up log line."""
-        return {f.name: str(getattr(self, f.name)) for f in fields(self)}
+        """The settings as strings, for the start-up log line (the secret key masked)."""
+        shown = {f.name: str(getattr(self, f.name)) for f in fields(self)}
+        shown["secret_key"] = "***" if self.secret_key else "(generated in data_dir)"
+        return shown
+
+
+SECRET_KEY_FILE = "secret_key"
+
+
+@cache
+def _stored_key(path: Path) -> bytes:
+    """The key in `path`, created (readable by the owner only) when there is none yet.
+
+    The new key is written to a file of its own first and then linked to `path`, which fails
+    when `path` exists: processes starting together all end up with the one key that won.
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as file:
+            file.write(secrets.token_urlsafe(32) + "\n")
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+    key = path.read_text(encoding="ascii").strip()
+    if not key:
+        raise ConfigurationError(f"密钥文件 {path} 为空:请删除该文件,或设置 PORTAL_SECRET_KEY")
+    return key.encode()
 
 
 @cache

@@ -1,7 +1,9 @@
 """The GraphQL endpoint: one Route at `/graphql` (a Route, not a Mount, so POST /graphql is
 answered there and not redirected).
 
-- POST `application/json` `{"query", "variables", "operationName"}`: runs the query.
+- POST `application/json` `{"query", "variables", "operationName"}`: runs a query, or the one
+  mutation, `submitObjection`. Only JSON is accepted, which a cross-site HTML form cannot send,
+  so the mutation needs no anti-forgery token.
 - GET with `?query=`: runs a query (no other operation type) for simple clients and caches.
 - GET from a browser (Accept: text/html): the GraphiQL explorer, served from /static/graphiql/,
   so it works without internet access.
@@ -31,14 +33,15 @@ PATH = "/graphql"
 MAX_BODY_BYTES = 100_000
 
 EXAMPLE_QUERY = """\
-# 宝鸡市产品质量诚信信息网 GraphQL 数据接口(只读)
+# 宝鸡市产品质量诚信信息网 GraphQL 数据接口
 #
 # 示例:当前黑名单上的前 10 家企业。
 # 筛选:blacklist(first: 10, district: "金台区")
 # 翻页:把 pageInfo.endCursor 作为 after 传入。
 # 其他查询:enterprise 企业诚信档案、
 #   searchEnterprises 企业检索、badRecords 不良信息、
-#   warnings 质量安全预警、exemplary 示范企业。
+#   warnings 质量安全预警、exemplary 示范企业、objection 异议处理进度。
+# 唯一的写操作:mutation submitObjection 对公示信息提出异议(须以 POST 提交)。
 # Ctrl+Enter 运行;左上角书本图标打开字段说明。
 
 query Blacklist {
@@ -105,6 +108,13 @@ async def graphql_endpoint(request: Request) -> Response:
     return await _execute(request, params)
 
 
+# GET runs queries only: a mutation by GET could be triggered by any link or image.
+ALLOWED_OPERATIONS = {
+    "GET": {OperationType.QUERY},
+    "POST": {OperationType.QUERY, OperationType.MUTATION},
+}
+
+
 async def _read_body(request: Request) -> bytes | None:
     """The request body, or None as soon as it is larger than MAX_BODY_BYTES."""
     declared = request.headers.get("content-length", "")
@@ -142,14 +152,16 @@ async def _execute(request: Request, params: Any) -> Response:
             variable_values=variables,
             context_value=context,
             operation_name=operation,
-            allowed_operation_types={OperationType.QUERY},
+            allowed_operation_types=ALLOWED_OPERATIONS[request.method],
         )
     except MissingQueryError:
         return _bad_request("缺少查询语句 query")
     except CannotGetOperationTypeError:
         return _bad_request(f"找不到名为“{operation}”的操作,或未指定 operationName")
     except InvalidOperationTypeError:
-        return _bad_request("本接口只读,只接受 query 操作")
+        if request.method == "GET":
+            return _bad_request("GET 请求只接受 query 操作;提出异议(submitObjection)请以 POST 提交")
+        return _bad_request("本接口只接受 query 操作和 mutation submitObjection")
     payload: dict[str, Any] = {}
     # A request that never reached execution (syntax, validation) has no `data` entry at all.
     if result.data is not None or not result.errors:

@@ -51,3 +51,26 @@ class ComplaintChannel(Enum):
 class SamplingResult(Enum):
     PASS = "pass"  # 合格
     FAIL = "fail"  # 不合格
+
+
+@strawberry.enum(description="异议处理状态")
+class ObjectionStatus(Enum):
+    RECEIVED = "received"  # 已受理
+    UNDER_REVIEW = "under_review"  # 审查中
+    UPHELD = "upheld"  # 异议成立
+    REJECTED = "rejected"  # 异议不成立
+
+
+@strawberry.enum(description="信息类别(记录种类),与导入格式的 kind 相同")
+class RecordKind(Enum):
+    ENTERPRISE = "enterprise"  # 企业基本信息
+    LICENCE = "licence"  # 行政许可
+    PRODUCT = "product"  # 产品
+    SPECIAL_EQUIPMENT = "special_equipment"  # 特种设备
+    MEASURING_INSTRUMENT = "measuring_instrument"  # 计量器具
+    OPERATOR = "operator"  # 特种设备作业人员
+    SAMPLING_INSPECTION = "sampling_inspection"  # 监督抽查
+    RECTIFICATION_NOTICE = "rectification_notice"  # 责令整改通知书
+    ENFORCEMENT_CASE = "enforcement_case"  # 执法办案
+    COMPLAINT = "complaint"  # 质量投诉与举报
+    DESIGNATION = "designation"  # 公示名单

@@ -1,5 +1,6 @@
 """The GraphQL schema: `Query` with thin resolvers over the read layer and the search backend,
-and how errors reach clients.
+`Mutation` with its one write, `submitObjection` (`portal.graphql.objections`), and how errors
+reach clients.
 
 A PortalError raised by a resolver (BadRequest, NotFound, SearchUnavailable) becomes a GraphQL
 error with its Chinese message and `extensions: {code, status}`; a query the schema rejects gets
@@ -39,6 +40,7 @@ from portal.graphql.connections import (
     ListEntryConnection,
 )
 from portal.graphql.enums import Colour, CreditList
+from portal.graphql.objections import Mutation, Objection, find_objection
 from portal.graphql.relay import window
 from portal.graphql.types import CreditFile
 from portal.search.base import SearchQuery
@@ -111,7 +113,7 @@ DistrictArg = Annotated[str | None, strawberry.argument(description="按区县�
 IndustryArg = Annotated[str | None, strawberry.argument(description="按行业筛选,如“机床工具”")]
 
 
-@strawberry.type(description="宝鸡市产品质量诚信信息网的公开数据(只读)")
+@strawberry.type(description="宝鸡市产品质量诚信信息网的公开数据")
 class Query:
     @strawberry.field(
         description="按统一社会信用代码查询企业诚信档案;代码格式有误时报错,无此公开企业时返回 null"
@@ -222,6 +224,19 @@ class Query:
         with portal.session() as session:
             return ListCounts.of(queries.list_counts(session, portal.today()))
 
+    @strawberry.field(
+        description="按查询编号查询异议的处理进度(不含联系方式);"
+        "编号格式有误时报错,无此异议时返回 null"
+    )
+    def objection(
+        self,
+        info: Info,
+        reference: Annotated[
+            str, strawberry.argument(description="查询编号,如 YY-2026-7K3QD9M2XA")
+        ],
+    ) -> Objection | None:
+        return find_objection(info, reference)
+
 
 def _code(error: PortalError) -> str:
     """BadRequest → BAD_REQUEST."""
@@ -293,6 +308,7 @@ class PortalSchema(strawberry.Schema):
 
 schema = PortalSchema(
     query=Query,
+    mutation=Mutation,
     extensions=[
         partial(QueryDepthLimiter, max_depth=MAX_DEPTH),
         partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),

@@ -319,3 +319,41 @@ RECORD_TABLES: dict[str, type[Provenance]] = {
     "complaint": Complaint,
     "designation": Designation,
 }
+
+
+class Objection(Base):
+    """A public objection (异议) to one published record, and where the bureau's review stands.
+
+    The contact details are for the bureau's staff only: no public view reads them (the public
+    view is `portal.objections.PublicObjection`). `client_hash` is a keyed hash of the client's
+    address, kept for rate limiting; the address itself is never stored.
+    """
+
+    __tablename__ = "objections"
+    __table_args__ = (
+        Index("ix_objections_client_hash_submitted_at", "client_hash", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # What the submitter quotes to look the objection up, e.g. YY-2026-7K3QD9M2XA (unguessable).
+    reference: Mapped[str] = mapped_column(String(24), unique=True)
+    # The record objected to: its kind (a key of RECORD_TABLES) and its provenance identity.
+    record_kind: Mapped[str] = mapped_column(String(40))
+    record_source_system: Mapped[str] = mapped_column(String(40))
+    record_source_id: Mapped[str] = mapped_column(String(100))
+    enterprise_uscc: Mapped[str] = mapped_column(String(18), index=True)
+    # What the public saw when the objection was made, so the status page can still say what it
+    # is about after the record has been corrected or withdrawn.
+    enterprise_name: Mapped[str] = mapped_column(String(200))
+    record_summary: Mapped[str] = mapped_column(String(300))
+    reason: Mapped[str] = mapped_column(Text)
+    # Contact details: never public. At least one of phone and e-mail.
+    contact_name: Mapped[str] = mapped_column(String(50))
+    contact_phone: Mapped[str | None] = mapped_column(String(20))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    status: Mapped[str] = mapped_column(String(20))  # ObjectionStatus
+    # The bureau's public explanation of the decision.
+    status_note: Mapped[str | None] = mapped_column(Text)
+    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    client_hash: Mapped[str] = mapped_column(String(64))

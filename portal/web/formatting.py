@@ -31,3 +31,10 @@ def local_date(value: datetime | date | None) -> str:
         return local(value).date().isoformat()
     return value.isoformat()
 
+
+
+def local_datetime(value: datetime | None) -> str:
+    """`2026-11-24 10:30` in China time; "—" for nothing."""
+    if value is None:
+        return "—"
+    return local(value).strftime("%Y-%m-%d %H:%M")

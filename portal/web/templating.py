@@ -18,7 +18,8 @@ from portal.domain import (
     SCALE_LABELS,
     SOURCE_LABELS,
 )
-from portal.web.formatting import local_date
+from portal.objections import objection_form_path
+from portal.web.formatting import local_date, local_datetime
 
 TEMPLATES_DIR = Path(__file__).parent.parent / "templates"
 
@@ -49,6 +50,8 @@ environment.filters.update(
     scale_label=_label(SCALE_LABELS),
     date=_date,
     local_date=local_date,
+    local_datetime=local_datetime,
+    objection_url=objection_form_path,
 )
 
 

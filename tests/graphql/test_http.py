@@ -80,10 +80,17 @@ def test_oversized_chunked_body_is_refused_without_reading_it_all(client: TestCl
     assert response.status_code == 413
 
 
-def test_mutations_are_refused(client: TestClient) -> None:
-    response = client.post("/graphql", json={"query": "mutation { x }"})
+def test_mutations_are_refused_by_get(client: TestClient) -> None:
+    # The one mutation, submitObjection, is tested in test_objections.py; by POST only.
+    response = client.get("/graphql", params={"query": "mutation { x }"})
     assert response.status_code == 400
-    assert "只读" in response.json()["errors"][0]["message"]
+    assert "GET 请求只接受 query 操作" in response.json()["errors"][0]["message"]
+
+
+def test_unknown_mutations_are_refused(client: TestClient) -> None:
+    response = client.post("/graphql", json={"query": "mutation { x }"})
+    (error,) = response.json()["errors"]
+    assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
 
 
 def test_syntax_error_is_reported(client: TestClient) -> None:

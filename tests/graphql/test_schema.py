@@ -8,7 +8,7 @@ from enum import Enum
 from typing import Any
 
 import pytest
-from graphql import GraphQLError
+from graphql import GraphQLError, build_schema
 
 from portal import domain
 from portal.errors import BadRequest, ConfigurationError, NotFound, SearchUnavailable
@@ -75,8 +75,11 @@ def test_schema_has_the_documented_fields(fragment: str) -> None:
     assert fragment in SDL
 
 
-def test_schema_is_read_only() -> None:
-    assert "type Mutation" not in SDL and "type Subscription" not in SDL
+def test_the_only_write_is_submit_objection() -> None:
+    built = build_schema(SDL)
+    assert built.subscription_type is None
+    assert built.mutation_type is not None
+    assert list(built.mutation_type.fields) == ["submitObjection"]
 
 
 # -- cursors and windows ---------------------------------------------------------------------

@@ -7,7 +7,7 @@ from starlette.routing import BaseRoute, Route
 
 def routes() -> list[BaseRoute]:
     from portal.graphql.app import graphql_routes
-    from portal.web.views import enterprise, feeds, health, home, lists, search
+    from portal.web.views import enterprise, feeds, health, home, lists, objections, search
 
     return [
         Route("/", home.home, name="home"),
@@ -16,6 +16,10 @@ def routes() -> list[BaseRoute]:
         *lists.list_routes(),
         Route("/feeds/warnings.rss", feeds.warnings_rss, name="feed_rss"),
         Route("/feeds/warnings.atom", feeds.warnings_atom, name="feed_atom"),
+        Route("/objections", objections.lookup, name="objection_lookup"),
+        Route("/objections", objections.submit, methods=["POST"], name="objection_submit"),
+        Route("/objections/new", objections.new_objection, name="objection_new"),
+        Route("/objections/{reference}", objections.status_page, name="objection_status"),
         Route("/healthz", health.healthz, name="healthz"),
         *graphql_routes(),
     ]
