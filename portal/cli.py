@@ -82,7 +82,12 @@ def _ingest(context: PortalContext, paths: list[Path]) -> int:
     from portal.search.indexer import sync_enterprises
 
     with _progress("导入记录") as advance:
-        summary = ingest_paths(paths, context.session_factory, progress=advance)
+        summary = ingest_paths(
+            paths,
+            context.session_factory,
+            progress=advance,
+            rectification_days=context.settings.rectification_days,
+        )
     with _progress("更新检索索引", len(summary.affected_usccs)):
         synced = sync_enterprises(
             context.session_factory,
@@ -215,7 +220,8 @@ def demo(
         with context.session() as session:
             loaded = session.scalar(select(func.count()).select_from(Enterprise)) or 0
         if loaded:
-            console.print(f"复用已有数据库({loaded} 家企业):{settings.sqlalchemy_url}")
+            shown = context.engine.url.render_as_string(hide_password=True)
+            console.print(f"复用已有数据库({loaded} 家企业):{shown}")
         else:
             sample_dir = settings.data_dir / "sample"
             sample_data(sample_dir, enterprises=enterprises, seed=2013)
