@@ -33,7 +33,7 @@ from pydantic import (
 )
 
 from portal.codes import InvalidCode, validate_org_code, validate_uscc
-from portal.domain import DISTRICTS, CreditList, EquipmentKind, SamplingResult, Scale
+from portal.domain import DISTRICTS, CreditList, EquipmentKind, SamplingResult, Scale, Severity
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -45,12 +45,20 @@ MAX_VERSION = 2**31 - 1
 Kind = Literal[
     "enterprise", "licence", "product", "special_equipment", "measuring_instrument", "operator",
     "sampling_inspection", "rectification_notice", "enforcement_case", "complaint", "designation",
+    "correction", "credit_repair",
 ]  # fmt: skip
 # The systems that export records (SourceSystem without `credit_rules`, which the portal derives).
 SystemName = Literal[
     "metrology", "quality_inspection", "fibre_inspection", "special_equipment",
     "org_code_registry", "public_complaint", "media_report", "higher_authority_notice",
     "enforcement_inspection",
+]  # fmt: skip
+# The systems a record may name as the source of another record: the exporters, and the portal's
+# credit rules (a correction or credit repair may name a designation the rules derived).
+TargetSystem = Literal[
+    "metrology", "quality_inspection", "fibre_inspection", "special_equipment",
+    "org_code_registry", "public_complaint", "media_report", "higher_authority_notice",
+    "enforcement_inspection", "credit_rules",
 ]  # fmt: skip
 Channel = Literal[
     "public_complaint", "media_report", "higher_authority_notice", "enforcement_inspection"
@@ -402,11 +410,81 @@ class DesignationData(RecordData):
     starts_on: date
     ends_on: date | None = None
     corrected_on: date | None = None
+    # Absent: the list's default (bad_records moderate; blacklist, warnings serious).
+    severity: Severity | None = None
 
     @field_validator("ends_on")
     @classmethod
     def _ends_after_start(cls, value: date | None, info: ValidationInfo) -> date | None:
         return _not_before(value, info, "starts_on")
+
+
+RecordId = Annotated[str, StringConstraints(min_length=1, max_length=100), _NoNul]
+
+
+class RecordRef(_Model):
+    """Another record, by its kind and provenance identity."""
+
+    kind: Kind
+    system: TargetSystem
+    record_id: RecordId
+
+
+class DesignationRef(_Model):
+    """A designation (of a list), by its provenance identity."""
+
+    system: TargetSystem
+    record_id: RecordId
+
+
+class CorrectionData(RecordData):
+    """整改纠正: the bureau records that the problem a record showed was corrected. `target` is
+    the record that caused a bad record (e.g. the overdue special equipment), or the bad record
+    (kind `designation`) itself; corrected within 15 days of publication, no upgrade follows."""
+
+    target: RecordRef
+    corrected_on: date
+    note: Text | None = None
+
+    def columns(self) -> dict[str, Any]:
+        values = super().columns()
+        target = values.pop("target")
+        values["target_kind"] = target["kind"]
+        values["target_system"] = target["system"]
+        values["target_record_id"] = target["record_id"]
+        return values
+
+
+class CreditRepairData(RecordData):
+    """信用修复: an application to repair the credit of one designation, and the decision
+    (`decided_on` absent while pending). Approved and applied for on or after the eligibility
+    date, the designation leaves every public view from `decided_on`."""
+
+    target: DesignationRef
+    applied_on: date
+    decided_on: date | None = None
+    approved: bool
+    note: Text | None = None
+
+    @field_validator("decided_on")
+    @classmethod
+    def _decided_after_application(cls, value: date | None, info: ValidationInfo) -> date | None:
+        return _not_before(value, info, "applied_on")
+
+    @model_validator(mode="after")
+    def _approved_when_decided(self) -> Self:
+        if self.approved and self.decided_on is None:
+            raise ValueError(
+                "批准的信用修复须有决定日期 decided_on(an approved repair has a decided_on)"
+            )
+        return self
+
+    def columns(self) -> dict[str, Any]:
+        values = super().columns()
+        target = values.pop("target")
+        values["target_system"] = target["system"]
+        values["target_record_id"] = target["record_id"]
+        return values
 
 
 DATA_MODELS: dict[str, type[RecordData]] = {
@@ -421,6 +499,8 @@ DATA_MODELS: dict[str, type[RecordData]] = {
     "enforcement_case": EnforcementCaseData,
     "complaint": ComplaintData,
     "designation": DesignationData,
+    "correction": CorrectionData,
+    "credit_repair": CreditRepairData,
 }
 ENVELOPES: dict[str, type[Envelope[Any]]] = {
     kind: Envelope[model]  # type: ignore[valid-type]

@@ -47,7 +47,13 @@ def _enterprise(i: int, uscc: str, name: str, rep: str, industry: str, day: Day)
 
 def pengshengxin(uscc: str, day: Day, today: date) -> list[Record]:
     """鹏盛鑫 (总经理沈鹏) rents a works whose crane (行吊) has no maker data and no installation
-    filing; the bureau found three problems twenty days ago and gave a month to rectify them."""
+    filing; the bureau found three problems twenty days ago and gave a month to rectify them.
+    The overdue crane and scales became bad records when their records were published (nineteen
+    days ago). 沈鹏 set to work at once: the bureau recorded both problems corrected a week later
+    (`correction` records, within the 15 days: no upgrade to the blacklist), and confirmed the
+    rectification six days ago (version 2 of the notice: closed in time, no referral). The
+    special-equipment and metrology records themselves are not updated yet: the crane still shows
+    its missing maker data and filing."""
     issued = today - timedelta(days=20)
     products = [
         Record("quality_inspection.jsonl", "product", f"CP-{n:08d}",
@@ -62,12 +68,28 @@ def pengshengxin(uscc: str, day: Day, today: date) -> list[Record]:
     notice = {"uscc": uscc, "notice_no": f"宝质监责改〔{issued.year}〕00001号",
               "issued_on": issued.isoformat(), "deadline": add_months(issued, 1).isoformat(),
               "items": [{"description": d, "rectified": r} for d, r in P.PENGSHENGXIN_ITEMS]}
+    corrections = [
+        Record(file, "correction", f"JZ-{rid}",
+               {"uscc": uscc, "target": {"kind": kind, "system": system, "record_id": rid},
+                "corrected_on": day(-12), "note": note}, -11)
+        for file, kind, system, rid, note in (
+            ("special_equipment.jsonl", "special_equipment", "special_equipment", "SE-00000003",
+             "行吊已完成定期检验,正在补办安装告知和使用登记"),
+            ("metrology.jsonl", "measuring_instrument", "metrology", "JL-00000004",
+             "电子台秤已送检并检定合格"),
+        )
+    ]  # fmt: skip
+    rectified = notice | {"rectified_on": day(-6), "items": [
+        {"description": d, "rectified": True} for d, _ in P.PENGSHENGXIN_ITEMS]}
     return [
         _enterprise(0, uscc, PENGSHENGXIN, "沈鹏", P.TITANIUM, day),
         *products,
         Record("special_equipment.jsonl", "special_equipment", "SE-00000003", crane, -19),
         Record("metrology.jsonl", "measuring_instrument", "JL-00000004", scales, -19),
         Record("enforcement_inspection.jsonl", "rectification_notice", "ZG-00000005", notice, -19),
+        *corrections,
+        Record("enforcement_inspection.jsonl", "rectification_notice", "ZG-00000005", rectified,
+               -5, version=2),
     ]
 
 

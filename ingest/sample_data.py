@@ -41,6 +41,9 @@ _T = TypeVar("_T")
 Findings = list[tuple[int, str]]  # an enterprise's open problems: (since: day offset, text)
 
 
+# Percentage of red warnings the bureau records as corrected in time (sample_data.correct).
+CORRECTED_PERCENT = 90
+
 # Two-character 字号 (秦川) are few: only the first enterprises get them, the rest stay unique.
 _WORD_TRADES = 5000
 
@@ -176,6 +179,19 @@ class _Generator:
         )
         self.counts[fid] += 1
 
+    def correct(self, fid: int, kind: str, rid: str, red_from: int) -> None:
+        """Most red warnings are corrected within the 15 days after their bad record is published
+        (on its first red day, `red_from`), so that no upgrade follows; the rest, and those too
+        recent, are not. By arithmetic on the record's serial: the random stream does not see it."""
+        serial = self.serial
+        on = red_from + 1 + serial % 14
+        if (serial * 37 + 11) % 100 >= CORRECTED_PERCENT or on > -1:
+            return
+        target = {"kind": kind, "system": SYSTEMS[fid], "record_id": rid}
+        data = {"uscc": self.uscc, "target": target, "corrected_on": self.day(on),
+                "note": "经复查,问题已整改"}  # fmt: skip
+        self.emit(fid, "correction", f"JZ-{rid}", data, on + 1, public=True)
+
     # --- one enterprise and its records --------------------------------------------------------
     def enterprise(self, i: int) -> None:
         if i < 2:
@@ -266,9 +282,11 @@ class _Generator:
             body = (f'{{"uscc":"{self.uscc}","licence_no":"{no}","kind":"{kind}","scope":'
                     f'"{scope}","issuer":"{P.ISSUERS[level][year >= "2018"]}","issued_on":'
                     f'"{self.day(issued)}","expires_on":"{self.day(expires)}"}}')
-            self.emit(QUALITY, "licence", self.next_id("XK"), body, issued + 3)
+            rid = self.next_id("XK")
+            self.emit(QUALITY, "licence", rid, body, issued + 3)
             if expires < 0:
                 self.findings.append((expires, f"{kind}已于{self.day(expires)}到期,未申请延续"))
+                self.correct(QUALITY, "licence", rid, expires + 1)
 
     def equipment(self, scale: str, industry: str, role: str) -> None:
         """Special equipment and its operators: exemplary firms all green, bad-record firms at
@@ -305,7 +323,10 @@ class _Generator:
             body = (f'{{"uscc":"{self.uscc}","registration_no":"{char}{day(inspected)[2:4]}陕C'
                     f'{serial:05d}","kind":"{kind}","model":"{model}","location":'
                     f'"{pick(P.EQUIPMENT_LOCATIONS)}"{extra},"next_inspection_due":"{day(due)}"}}')
-            self.emit(SPECIAL, "special_equipment", self.next_id("SE"), body, inspected + 5)
+            rid = self.next_id("SE")
+            self.emit(SPECIAL, "special_equipment", rid, body, inspected + 5)
+            if due < 0:
+                self.correct(SPECIAL, "special_equipment", rid, max(due + 1, min(inspected + 5, 0)))
             if rnd() < 0.7:
                 issued = -int(rnd() * 1700)
                 body = (f'{{"uscc":"{self.uscc}","name":"{self.person()}","certificate_no":'
@@ -340,7 +361,10 @@ class _Generator:
                 self.findings.append((due, f"强制检定计量器具({name})未按期检定"))
             body = (f'{{"uscc":"{self.uscc}","instrument_no":"BJ{self.serial:08d}","name":'
                     f'"{name}","mandatory_verification":{_B[mandatory]}{dates}}}')
-            self.emit(METRO, "measuring_instrument", self.next_id("JL"), body, due - 360)
+            rid = self.next_id("JL")
+            self.emit(METRO, "measuring_instrument", rid, body, due - 360)
+            if mandatory and due < 0:
+                self.correct(METRO, "measuring_instrument", rid, due + 1 if dates else due - 360)
 
     def samplings(self, industry: str, textile: bool, products: list[tuple[str, bool]],
                   tidy: bool, warned: bool) -> str:  # fmt: skip
@@ -439,7 +463,9 @@ class _Generator:
 
     def designations(self, role: str, product: str) -> None:
         """Credit lists starting over the last ten months (a stream for the feeds); half of the
-        blacklist and warning entries have the bad record they were upgraded from."""
+        blacklist and warning entries have the bad record they were upgraded from, published 16
+        days before (so the bureau's entry is the upgrade the rules call for). Some bad records
+        corrected in time are repaired (信用修复) once eligible, one in a few too early."""
         rnd, day, name = self.rnd, self.day, self.name
         starts = -int(rnd() * 300)
         listed: dict[str, Any] = {"uscc": self.uscc, "starts_on": day(starts)}
@@ -452,14 +478,20 @@ class _Generator:
             return
         if role == "bad" or rnd() < 0.5:
             title, reason = P.BAD_RECORD_REASONS[("bad", "blacklist", "warning").index(role)]
-            earlier = 30 * (role != "bad")
-            bad = {"uscc": self.uscc, "list": "bad_records", "reason": reason,
+            earlier = 16 * (role != "bad")
+            bad: dict[str, Any] = {"uscc": self.uscc, "list": "bad_records", "reason": reason,
                    "title": name + title.format(p=product), "starts_on": day(starts - earlier)}
-            corrected = role == "bad" and starts < -10 and rnd() < 0.4
+            if role == "warning":
+                bad["health_or_safety_risk"] = True
+            corrected, fixed = role == "bad" and starts < -10 and rnd() < 0.4, 0
             if corrected:
-                bad["corrected_on"] = day(starts + 5 + int(rnd() * min(25, -starts - 6)))
-            self.emit(LISTS, "designation", self.next_id("MD"), bad, starts + 1 - earlier,
+                fixed = starts + 5 + int(rnd() * min(25, -starts - 6))
+                bad["corrected_on"] = day(fixed)
+            rid = self.next_id("MD")
+            self.emit(LISTS, "designation", rid, bad, starts + (role == "bad") - earlier,
                       system=SYSTEMS[ENFORCE], version=1 + corrected)
+            if corrected and fixed - starts <= 16:
+                self.repair(rid, starts)
         if role == "blacklist":
             listed |= {"list": "blacklist", "title": f"{name}拒不整改列入黑名单",
                        "reason": "不良信息公布后15日内仍未改正,拒绝按责令整改通知书整改或严重违法",
@@ -472,6 +504,22 @@ class _Generator:
         if role != "bad":
             self.emit(LISTS, "designation", self.next_id("MD"), listed, starts,
                       system=SYSTEMS[ENFORCE if role == "blacklist" else QUALITY])
+
+    def repair(self, rid: str, starts: int) -> None:
+        """A credit repair of the moderate bad record `rid` (starting `starts`): applied for once
+        eligible (three months on) and approved; one in four applied for too early (not
+        effective). By arithmetic: the random stream does not see it."""
+        serial = self.serial
+        early = serial % 4 == 0
+        applied = starts + (20 if early else 95 + serial % 20)
+        decided = applied + 7 + serial % 10
+        if decided > -1:
+            return
+        data = {"uscc": self.uscc, "target": {"system": SYSTEMS[ENFORCE], "record_id": rid},
+                "applied_on": self.day(applied), "decided_on": self.day(decided),
+                "approved": True, "note": "已按期整改并作出信用承诺"}  # fmt: skip
+        self.emit(LISTS, "credit_repair", f"XF-{rid}", data, decided + 1,
+                  system=SYSTEMS[ENFORCE], public=True)  # fmt: skip
 
     # --- hand-made records (sample_cases.py) -----------------------------------------------------
     def article(self, i: int) -> None:

@@ -2,6 +2,7 @@
 
 portal sample-data DIR [--enterprises N] [--seed S]
 portal ingest PATH...
+portal rules [--today YYYY-MM-DD]
 portal reindex
 portal serve [--host 127.0.0.1] [--port 8000]
 portal demo [--port 8000] [--enterprises N]
@@ -12,8 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -24,6 +26,9 @@ from sqlalchemy import func, select
 from portal import logs
 from portal.context import PortalContext
 from portal.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from portal.rules.job import RulesSummary
 
 app = typer.Typer(
     help="宝鸡市产品质量诚信信息网: the public credit-information portal.",
@@ -76,8 +81,30 @@ def sample_data(
     Console().print(table)
 
 
+def _run_rules(context: PortalContext, today: date, usccs: set[str] | None) -> RulesSummary:
+    """The credit rules for `usccs` (all enterprises when None) on `today`, with a summary."""
+    from portal.rules.job import run_rules
+    from portal.rules.model import Thresholds
+
+    with _progress("执行信用规则"):
+        summary = run_rules(
+            context.session_factory,
+            today,
+            usccs=usccs,
+            thresholds=Thresholds.of(context.settings),
+        )
+    console.print(
+        f"信用规则({today.isoformat()}):评估 {summary.evaluated} 家企业,"
+        f"新生成 {summary.derived} 条,更新 {summary.updated} 条,"
+        f"撤销 {summary.withdrawn} 条,未变化 {summary.unchanged} 条。"
+    )
+    return summary
+
+
 def _ingest(context: PortalContext, paths: list[Path]) -> int:
-    """Load, then bring the search index up to date; returns how many lines were quarantined."""
+    """Load, run the credit rules for the enterprises touched (so that what they derive is in
+    the same search update), then bring the search index up to date; returns how many lines were
+    quarantined."""
     from ingest.loader import ingest_paths
     from portal.search.indexer import sync_enterprises
 
@@ -88,12 +115,15 @@ def _ingest(context: PortalContext, paths: list[Path]) -> int:
             progress=advance,
             rectification_days=context.settings.rectification_days,
         )
-    with _progress("更新检索索引", len(summary.affected_usccs)):
+    today = context.today()
+    ruled = _run_rules(context, today, summary.affected_usccs)
+    affected = summary.affected_usccs | ruled.changed_usccs
+    with _progress("更新检索索引", len(affected)):
         synced = sync_enterprises(
             context.session_factory,
             context.search,
-            summary.affected_usccs,
-            context.today(),
+            affected,
+            today,
             yellow_months=context.settings.yellow_months,
         )
     table = Table(
@@ -141,6 +171,43 @@ def ingest(
         context.close()
     if quarantined:
         raise typer.Exit(1)
+
+
+@app.command()
+def rules(
+    today: Annotated[
+        str | None,
+        typer.Option(help="the day to evaluate (YYYY-MM-DD); default: PORTAL_TODAY or the date"),
+    ] = None,
+) -> None:
+    """Evaluate every credit rule for every enterprise and write what they derive; then update
+    the search index of the enterprises whose public state changed. Run it once a day."""
+    from portal.search.indexer import sync_enterprises
+
+    try:
+        day = date.fromisoformat(today) if today else None
+    except ValueError:
+        console.print(f"[red]日期“{today}”应写作 YYYY-MM-DD[/]")
+        raise typer.Exit(2) from None
+    context = PortalContext.open(get_settings())
+    try:
+        day = day or context.today()
+        summary = _run_rules(context, day, None)
+        synced = sync_enterprises(
+            context.session_factory,
+            context.search,
+            summary.changed_usccs,
+            day,
+            yellow_months=context.settings.yellow_months,
+        )
+        console.print(f"索引更新 {synced.upserted} 家,删除 {synced.deleted} 家。")
+        if synced.pending:
+            console.print(
+                f"[yellow]检索服务不可用:{synced.pending} 家企业的索引待更新,"
+                "服务恢复后请运行 portal reindex --pending。[/]"
+            )
+    finally:
+        context.close()
 
 
 @app.command()

@@ -69,6 +69,18 @@ class Colour(StrEnum):
 
 
 COLOUR_LABELS = {Colour.green: "绿色", Colour.yellow: "黄色", Colour.red: "红色"}
+
+
+class Severity(StrEnum):
+    """How serious a designation is; sets how long it is shown and when it may be repaired
+    (portal.rules.periods, settings `*_display_months`, `*_repair_months`)."""
+
+    minor = "minor"
+    moderate = "moderate"
+    serious = "serious"
+
+
+SEVERITY_LABELS = {Severity.minor: "轻微", Severity.moderate: "一般", Severity.serious: "严重"}
 COLOUR_ORDER = {Colour.green: 0, Colour.yellow: 1, Colour.red: 2}
 
 
@@ -159,4 +171,6 @@ RECORD_KIND_LABELS = {
     "enforcement_case": "执法办案",
     "complaint": "质量投诉与举报",
     "designation": "公示名单",
+    "correction": "整改纠正记录",
+    "credit_repair": "信用修复",
 }

@@ -147,6 +147,8 @@ _SUMMARIES: dict[str, Callable[[Any], str]] = {
     "enforcement_case": lambda r: f"案件 {r.case_no}",
     "complaint": lambda r: f"{SOURCE_LABELS.get(r.channel, r.channel)} {r.received_on.isoformat()}",
     "designation": lambda r: f"{LIST_LABELS.get(r.list_name, r.list_name)}:{r.title}",
+    "correction": lambda r: f"整改纠正记录 {r.corrected_on.isoformat()}",
+    "credit_repair": lambda r: f"信用修复申请 {r.applied_on.isoformat()}",
 }
 _KIND_OF_TABLE: dict[type, str] = {table: kind for kind, table in m.RECORD_TABLES.items()}
 

@@ -56,6 +56,28 @@ class Settings:
     bad_record_grace_days: int = field(
         default_factory=lambda: int(_env("BAD_RECORD_GRACE_DAYS", "15"))
     )
+    # Display periods (公示期) by severity, in months from a designation's starts_on. Minor
+    # entries (e.g. a bad record from a red warning: a first minor violation) are shown this long
+    # and then removed automatically; they need no repair.
+    minor_display_months: int = field(
+        default_factory=lambda: int(_env("MINOR_DISPLAY_MONTHS", "3"))
+    )
+    # Moderate entries (the default of ingested bad records) are shown at most this long...
+    moderate_display_months: int = field(
+        default_factory=lambda: int(_env("MODERATE_DISPLAY_MONTHS", "12"))
+    )
+    # ...and credit repair may be applied for this many months after they start.
+    moderate_repair_months: int = field(
+        default_factory=lambda: int(_env("MODERATE_REPAIR_MONTHS", "3"))
+    )
+    # Serious entries (blacklist, quality-safety warnings) are shown at most this long...
+    serious_display_months: int = field(
+        default_factory=lambda: int(_env("SERIOUS_DISPLAY_MONTHS", "36"))
+    )
+    # ...and credit repair may be applied for this many months after they start.
+    serious_repair_months: int = field(
+        default_factory=lambda: int(_env("SERIOUS_REPAIR_MONTHS", "12"))
+    )
     # Default rectification deadline in days when a notice does not give one (article: a month).
     rectification_days: int = field(default_factory=lambda: int(_env("RECTIFICATION_DAYS", "30")))
     # Results per page on the site and the default `first` of GraphQL connections.

@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 from portal.codes import make_uscc
 from portal.storage.models import (
     Complaint,
+    Correction,
+    CreditRepair,
     Designation,
     EnforcementCase,
     Enterprise,
@@ -212,3 +214,28 @@ def add_complaint(session: Session, enterprise: Enterprise, **fields: Any) -> Co
     fields.setdefault("summary", "产品质量问题投诉")
     source = fields.pop("source_system", fields["channel"])
     return _add(session, Complaint, source, "TS", enterprise_uscc=enterprise.uscc, **fields)
+
+
+def add_correction(session: Session, enterprise: Enterprise, **fields: Any) -> Correction:
+    """A correction of a record (by default the special equipment `target_record_id`)."""
+    fields.setdefault("target_kind", "special_equipment")
+    fields.setdefault("target_system", "special_equipment")
+    fields.setdefault("target_record_id", "SE-1")
+    fields.setdefault("corrected_on", date(2026, 10, 10))
+    return _add(
+        session, Correction, "special_equipment", "JZ", enterprise_uscc=enterprise.uscc, **fields
+    )
+
+
+def add_repair(
+    session: Session, designation: Designation, **fields: Any
+) -> CreditRepair:
+    """A credit repair of `designation`, approved unless told otherwise."""
+    fields.setdefault("applied_on", date(2026, 10, 10))
+    fields.setdefault("decided_on", fields["applied_on"])
+    fields.setdefault("approved", True)
+    return _add(
+        session, CreditRepair, "enforcement_inspection", "XF",
+        enterprise_uscc=designation.enterprise_uscc, target_system=designation.source_system,
+        target_record_id=designation.source_record_id, **fields,
+    )  # fmt: skip

@@ -74,3 +74,5 @@ class RecordKind(Enum):
     ENFORCEMENT_CASE = "enforcement_case"  # 执法办案
     COMPLAINT = "complaint"  # 质量投诉与举报
     DESIGNATION = "designation"  # 公示名单
+    CORRECTION = "correction"  # 整改纠正记录
+    CREDIT_REPAIR = "credit_repair"  # 信用修复

@@ -43,6 +43,7 @@ from portal.graphql.enums import Colour, CreditList
 from portal.graphql.objections import Mutation, Objection, find_objection
 from portal.graphql.relay import window
 from portal.graphql.types import CreditFile
+from portal.rules.model import Thresholds
 from portal.search.base import SearchQuery
 from portal.storage import queries
 
@@ -131,7 +132,7 @@ class Query:
         with portal.session() as session:
             try:
                 file = queries.get_credit_file(
-                    session, code, portal.today(), yellow_months=portal.settings.yellow_months
+                    session, code, portal.today(), thresholds=Thresholds.of(portal.settings)
                 )
             except NotFound:
                 return None

@@ -8,9 +8,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import strawberry
+from strawberry.types import Info
 
 from portal.graphql.enums import Colour, ComplaintChannel, CreditList, SamplingResult, SourceSystem
+from portal.graphql.status import OpenItem, RuleStatus
 from portal.rules import ColourDecision
+from portal.rules.engine import stored_decision
+from portal.rules.model import Decision
 from portal.storage import models
 from portal.storage import queries as q
 
@@ -216,10 +220,11 @@ class RectificationNotice:
     refused: bool = strawberry.field(description="是否拒不整改")
     serious: bool
     items: list[RectificationItem]
+    status: RuleStatus = strawberry.field(description="整改状态、原因及下一步")
     provenance: Provenance
 
     @classmethod
-    def of(cls, r: models.RectificationNotice) -> RectificationNotice:
+    def of(cls, r: models.RectificationNotice, status: Decision) -> RectificationNotice:
         items = [
             RectificationItem(seq=i.seq, description=i.description, rectified=i.rectified)
             for i in r.items
@@ -232,6 +237,7 @@ class RectificationNotice:
             refused=r.refused,
             serious=r.serious,
             items=items,
+            status=RuleStatus.of(status),
             provenance=Provenance.of(r),
         )
 
@@ -289,10 +295,29 @@ class Designation:
     health_or_safety_risk: bool = strawberry.field(description="是否危及人体健康或人身财产安全")
     starts_on: date
     ends_on: date | None
+    display_until: date | None = strawberry.field(
+        description="公示截止日期(最后公示日),由信用规则按严重程度、升级、信用修复等确定;"
+        "null 表示无截止日期"
+    )
+    severity: str | None = strawberry.field(
+        description="严重程度:minor、moderate、serious;示范企业为 null"
+    )
+    corrected_on: date | None = strawberry.field(description="改正日期(不良信息)")
     provenance: Provenance
+    _row: strawberry.Private[models.Designation]
+    _status: strawberry.Private[Decision | None] = None
+
+    @strawberry.field(description="状态、原因及下一步(何时、如何自动变化)")
+    def status(self, info: Info) -> RuleStatus:
+        if self._status is not None:
+            return RuleStatus.of(self._status)
+        return RuleStatus.of(stored_decision(self._row, info.context.portal.today()))
 
     @classmethod
-    def of(cls, r: models.Designation) -> Designation:
+    def of(cls, r: models.Designation, status: Decision | None = None) -> Designation:
+        from portal.rules.periods import severity_of
+
+        severity = severity_of(r.list_name, r.severity)
         return cls(
             list_name=CreditList(r.list_name),
             title=r.title,
@@ -301,7 +326,12 @@ class Designation:
             health_or_safety_risk=r.health_or_safety_risk,
             starts_on=r.starts_on,
             ends_on=r.ends_on,
+            display_until=r.display_until,
+            severity=severity.value if severity else None,
+            corrected_on=r.corrected_on,
             provenance=Provenance.of(r),
+            _row=r,
+            _status=status,
         )
 
 
@@ -332,6 +362,9 @@ class CreditFile:
     enforcement_cases: list[EnforcementCase]
     complaints: list[Complaint]
     designations: list[Designation] = strawberry.field(description="当前有效的名单记录")
+    open_items: list[OpenItem] = strawberry.field(
+        description="一企一策:尚未办结的事项及其期限(整改、预警、待升级、信用修复),按日期排列"
+    )
 
     @classmethod
     def of(cls, f: q.CreditFile) -> CreditFile:
@@ -356,8 +389,11 @@ class CreditFile:
             measuring_instruments=[MeasuringInstrument.of(x) for x in f.instruments],
             operators=[Operator.of(x) for x in f.operators],
             sampling_inspections=[SamplingInspection.of(x) for x in f.sampling_inspections],
-            rectification_notices=[RectificationNotice.of(x) for x in f.rectification_notices],
+            rectification_notices=[
+                RectificationNotice.of(x, f.status(x)) for x in f.rectification_notices
+            ],
             enforcement_cases=[EnforcementCase.of(x) for x in f.enforcement_cases],
             complaints=[Complaint.of(x) for x in f.complaints],
-            designations=[Designation.of(x) for x in f.designations],
+            designations=[Designation.of(x, f.status(x)) for x in f.designations],
+            open_items=[OpenItem.of(i) for i in f.open_items],
         )

@@ -122,8 +122,9 @@ def _texts(session: Session, today: date, usccs: list[str]) -> dict[str, list[st
         select(Complaint.enterprise_uscc, Complaint.summary)
         .where(Complaint.enterprise_uscc.in_(usccs), Complaint.is_public(today))
         .order_by(Complaint.enterprise_uscc, Complaint.received_on, Complaint.id),
+        # Only designations in force: a withdrawn, repaired or expired one leaves search too.
         select(Designation.enterprise_uscc, Designation.title, Designation.reason)
-        .where(Designation.enterprise_uscc.in_(usccs), Designation.is_public(today))
+        .where(Designation.enterprise_uscc.in_(usccs), designation_is_current(today))
         .order_by(Designation.enterprise_uscc, Designation.starts_on, Designation.id),
     )
     for stmt in queries:

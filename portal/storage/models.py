@@ -236,6 +236,10 @@ class EnforcementCase(EnterpriseRecord, Base):
     violation: Mapped[str] = mapped_column(Text)
     endangers_health_or_safety: Mapped[bool] = mapped_column(Boolean, default=False)
     penalty: Mapped[str | None] = mapped_column(Text)
+    # How the credit rules derived the case (source_system `credit_rules`, e.g. a referral of an
+    # overdue rectification notice): rule, input records, date and a readable text. Null when
+    # ingested.
+    derivation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Complaint(EnterpriseRecord, Base):
@@ -270,6 +274,52 @@ class Designation(EnterpriseRecord, Base):
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
     corrected_on: Mapped[date | None] = mapped_column(Date)
+    # Severity (portal.domain.Severity); null: the list's default (portal.rules.periods).
+    severity: Mapped[str | None] = mapped_column(String(10))
+    # Materialised by the credit rules (`portal rules`): the last day the designation is shown,
+    # from ends_on, the display period of its severity, an upgrade, an effective credit repair or
+    # (exemplary) a lapse. Null: no end known (or the rules have not run yet).
+    display_until: Mapped[date | None] = mapped_column(Date)
+    # How the credit rules derived the row (source_system `credit_rules`): rule, input records,
+    # date and a readable text. Null when ingested.
+    derivation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class Correction(EnterpriseRecord, Base):
+    """The bureau's record that a problem was corrected (整改纠正): it names the record that
+    caused a bad record (e.g. the overdue special equipment) or the bad record itself."""
+
+    __tablename__ = "corrections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The record corrected: its kind (a key of RECORD_TABLES) and its provenance identity.
+    target_kind: Mapped[str] = mapped_column(String(40))
+    target_system: Mapped[str] = mapped_column(String(40))
+    target_record_id: Mapped[str] = mapped_column(String(100))
+    corrected_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class CreditRepair(EnterpriseRecord, Base):
+    """An application for credit repair (信用修复) of one designation, and the bureau's decision.
+    Approved and applied for on or after the eligibility date, it ends the designation's display
+    from `decided_on` (portal.rules.periods)."""
+
+    __tablename__ = "credit_repairs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The designation to repair, by its provenance identity.
+    target_system: Mapped[str] = mapped_column(String(40))
+    target_record_id: Mapped[str] = mapped_column(String(100))
+    applied_on: Mapped[date] = mapped_column(Date)
+    # Null while the application is pending.
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    approved: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+# Columns the credit rules write; ingest never sets them (they are not fields of `data`).
+RULE_COLUMNS = frozenset({"display_until", "derivation"})
 
 
 class QuarantinedRecord(Base):
@@ -318,6 +368,8 @@ RECORD_TABLES: dict[str, type[Provenance]] = {
     "enforcement_case": EnforcementCase,
     "complaint": Complaint,
     "designation": Designation,
+    "correction": Correction,
+    "credit_repair": CreditRepair,
 }
 
 

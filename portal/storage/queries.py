@@ -18,6 +18,9 @@ from portal.codes import normalise
 from portal.domain import Colour, CreditList
 from portal.errors import BadRequest, NotFound
 from portal.rules import ColourDecision, due_date_colour, worst_colour
+from portal.rules.engine import evaluate, stored_decision
+from portal.rules.facts import load_facts
+from portal.rules.model import Decision, OpenItem, Thresholds
 from portal.storage.models import (
     Complaint,
     Designation,
@@ -92,6 +95,23 @@ class CreditFile:
     enforcement_cases: list[EnforcementCase] = field(default_factory=list)
     complaints: list[Complaint] = field(default_factory=list)
     designations: list[Designation] = field(default_factory=list)
+    # The credit rules' decisions (portal.rules.engine): why each designation and notice has its
+    # status and what happens next, by (source system, record id); and the open items (一企一策).
+    decisions: dict[tuple[str, str], Decision] = field(default_factory=dict)
+    notice_decisions: dict[tuple[str, str], Decision] = field(default_factory=dict)
+    open_items: list[OpenItem] = field(default_factory=list)
+    today: date | None = None
+
+    def status(self, record: Designation | RectificationNotice) -> Decision:
+        """Why the designation or notice has its status today, and what happens next."""
+        key = (record.source_system, record.source_record_id)
+        if isinstance(record, RectificationNotice):
+            return self.notice_decisions[key]
+        found = self.decisions.get(key)
+        if found is not None:
+            return found
+        # A derived row the rules no longer call for (they run again tonight): as stored.
+        return stored_decision(record, self.today or record.starts_on)
 
     @property
     def lists(self) -> list[str]:
@@ -108,11 +128,17 @@ class CreditFile:
 
 
 def designation_is_current(today: date) -> ColumnElement[bool]:
-    """A public designation in force today."""
+    """A public designation in force today: started, and not past its last public day.
+
+    `display_until` is materialised by the credit rules (`portal rules`, portal.rules.job) from
+    ends_on, the display period of its severity, an upgrade, an effective credit repair or an
+    exemplary designation's lapse; `ends_on` also counts before the rules first run.
+    """
     return and_(
         Designation.is_public(today),
         Designation.starts_on <= today,
         or_(Designation.ends_on.is_(None), Designation.ends_on >= today),
+        or_(Designation.display_until.is_(None), Designation.display_until >= today),
     )
 
 
@@ -139,9 +165,17 @@ def get_enterprise(session: Session, uscc: str, today: date) -> Enterprise:
 
 
 def get_credit_file(
-    session: Session, uscc: str, today: date, *, yellow_months: int = 6
+    session: Session,
+    uscc: str,
+    today: date,
+    *,
+    yellow_months: int = 6,
+    thresholds: Thresholds | None = None,
 ) -> CreditFile:
-    """Everything public about one enterprise, with today's colours."""
+    """Everything public about one enterprise, with today's colours and the credit rules'
+    explanations (`thresholds` default to the defaults with `yellow_months`)."""
+    th = thresholds or Thresholds(yellow_months=yellow_months)
+    yellow_months = th.yellow_months
     enterprise = get_enterprise(session, uscc, today)
     code = enterprise.uscc
 
@@ -208,6 +242,11 @@ def get_credit_file(
             .order_by(Designation.starts_on.desc(), Designation.id.desc())
         )
     )
+    evaluation = evaluate(load_facts(session, [code], today)[code], today, th)
+    file.today = today
+    file.decisions = evaluation.decisions
+    file.notice_decisions = evaluation.notices
+    file.open_items = evaluation.open_items
     return file
 
 
@@ -240,9 +279,7 @@ def list_enterprises_on(
     joined = select(Designation, Enterprise).join(
         Enterprise, Enterprise.uscc == Designation.enterprise_uscc
     )
-    total = session.scalar(
-        select(func.count()).select_from(joined.where(*conditions).subquery())
-    )
+    total = session.scalar(select(func.count()).select_from(joined.where(*conditions).subquery()))
     rows = session.execute(
         joined.where(*conditions)
         .order_by(Designation.starts_on.desc(), Designation.id.desc())

@@ -19,6 +19,7 @@ from portal.domain import (
     SOURCE_LABELS,
 )
 from portal.objections import objection_form_path
+from portal.rules.open_items import STATE_BADGES, STATE_LABELS
 from portal.web.formatting import local_date, local_datetime
 
 TEMPLATES_DIR = Path(__file__).parent.parent / "templates"
@@ -52,6 +53,8 @@ environment.filters.update(
     local_date=local_date,
     local_datetime=local_datetime,
     objection_url=objection_form_path,
+    open_item_label=_label(STATE_LABELS),
+    open_item_badge=_label(STATE_BADGES),
 )
 
 

@@ -27,6 +27,8 @@ SYSTEMS = {
     "enforcement_case": "enforcement_inspection",
     "complaint": "public_complaint",
     "designation": "quality_inspection",
+    "correction": "special_equipment",
+    "credit_repair": "enforcement_inspection",
 }
 
 
@@ -98,6 +100,21 @@ def data_for(kind: str, uscc: str = USCC_A) -> dict[str, Any]:
             "title": "特种设备逾期未检",
             "reason": "起重机械超期未检验",
             "starts_on": "2026-10-01",
+        },
+        "correction": {
+            "uscc": uscc,
+            "target": {
+                "kind": "special_equipment",
+                "system": "special_equipment",
+                "record_id": "SE-0001",
+            },
+            "corrected_on": "2026-10-05",
+        },
+        "credit_repair": {
+            "uscc": uscc,
+            "target": {"system": "quality_inspection", "record_id": "designation-1"},
+            "applied_on": "2026-10-05",
+            "approved": False,
         },
     }
     return data[kind]

@@ -65,7 +65,8 @@ def every_kind(uscc: str = USCC_A) -> list[dict[str, Any]]:
 
 def test_loads_a_record_of_every_kind(tmp_path: Path, session_factory: Factory) -> None:
     summary = ingest(session_factory, write_jsonl(tmp_path / "all.jsonl", every_kind()))
-    assert (summary.read, summary.loaded, summary.unchanged, summary.quarantined) == (11, 11, 0, 0)
+    n = len(KINDS)
+    assert (summary.read, summary.loaded, summary.unchanged, summary.quarantined) == (n, n, 0, 0)
     assert summary.by_kind == dict.fromkeys(KINDS, 1)
     assert summary.affected_usccs == {USCC_A}
     assert set(row_counts(session_factory).values()) == {1, 0}  # one row each, no quarantine
@@ -99,7 +100,7 @@ def test_records_may_come_before_their_enterprise(tmp_path: Path, session_factor
     write_jsonl(tmp_path / "batch" / "b-more.jsonl", lines[5:-1])
     write_jsonl(tmp_path / "batch" / "c-enterprises.jsonl", lines[-1:])
     summary = ingest(session_factory, tmp_path / "batch", batch_size=3)
-    assert (summary.read, summary.loaded, summary.quarantined) == (11, 11, 0)
+    assert (summary.read, summary.loaded, summary.quarantined) == (len(KINDS), len(KINDS), 0)
 
 
 def test_an_enterprise_spelt_with_escapes_is_still_loaded_first(
@@ -227,8 +228,9 @@ def test_loading_the_same_file_twice_changes_nothing(
     counts = row_counts(session_factory)
     stamp = one(session_factory, Enterprise, uscc=USCC_A).ingested_at
     second = ingest(session_factory, path, batch_size=5)
-    assert (first.read, first.loaded) == (22, 22)
-    assert (second.read, second.loaded, second.unchanged, second.stale) == (22, 0, 22, 0)
+    n = 2 * len(KINDS)
+    assert (first.read, first.loaded) == (n, n)
+    assert (second.read, second.loaded, second.unchanged, second.stale) == (n, 0, n, 0)
     assert second.affected_usccs == set() and second.by_kind == {}
     assert row_counts(session_factory) == counts
     assert one(session_factory, Enterprise, uscc=USCC_A).ingested_at == stamp
@@ -345,8 +347,11 @@ def test_progress_reports_each_batch(tmp_path: Path, session_factory: Factory) -
     path = write_jsonl(tmp_path / "all.jsonl", [*every_kind(), "not json"])
     steps: list[int] = []
     summary = ingest(session_factory, path, batch_size=4, progress=steps.append)
-    # Pass 1: the enterprise; pass 2: the 11 other lines in batches of 4.
-    assert steps == [1, 4, 4, 3] and sum(steps) == summary.read == 12
+    # Pass 1: the enterprise; pass 2: the other lines (one per other kind, and the bad line) in
+    # batches of 4.
+    rest = len(KINDS)
+    assert steps == [1, *[4] * (rest // 4), *([rest % 4] if rest % 4 else [])]
+    assert sum(steps) == summary.read == len(KINDS) + 1
 
 
 def test_a_missing_path_fails_before_loading(tmp_path: Path, session_factory: Factory) -> None:

@@ -182,13 +182,21 @@ def test_the_articles_enterprises(records: list[dict[str, Any]]) -> None:
     enterprises = {e["name"]: e for e in _of_kind(records, "enterprise")}
     shen = enterprises[PENGSHENGXIN]
     assert shen["legal_representative"] == "沈鹏"
+    # Found without maker data or filing, overdue; recorded as corrected a week later.
     (crane,) = [e for e in _of_kind(records, "special_equipment") if e["uscc"] == shen["uscc"]]
     assert crane["kind"] == "crane" and crane["model"] == "行吊"
     assert "manufacturer" not in crane and "installation_filing" not in crane
-    (notice,) = [n for n in _of_kind(records, "rectification_notice") if n["uscc"] == shen["uscc"]]
+    corrected = [c for c in _of_kind(records, "correction") if c["uscc"] == shen["uscc"]]
+    assert {c["target"]["kind"] for c in corrected} == {"special_equipment", "measuring_instrument"}
+    # A month to rectify; rectified in time (a second version).
+    notice, rectified = [
+        n for n in _of_kind(records, "rectification_notice") if n["uscc"] == shen["uscc"]
+    ]
     issued = TODAY - timedelta(days=20)
     assert notice["issued_on"] == str(issued) and len(notice["items"]) == 3
     assert notice["deadline"] == str(add_months(issued, 1))
+    assert str(issued) < rectified["rectified_on"] <= notice["deadline"]
+    assert all(item["rectified"] for item in rectified["items"])
     weili = enterprises[WEILI]
     assert weili["legal_representative"].startswith("童")
     assert any(n["uscc"] == weili["uscc"] for n in _of_kind(records, "rectification_notice"))
@@ -254,3 +262,25 @@ def test_pool_strings_need_no_json_escaping() -> None:
     pools = [v for k, v in vars(sample_pools).items() if k.isupper()]
     for text in strings(pools):
         assert json.dumps(text, ensure_ascii=False) == f'"{text}"', text
+
+
+def test_most_red_warnings_are_corrected_and_a_few_designations_repaired(
+    records: list[dict[str, Any]],
+) -> None:
+    identities = {(r["kind"], r["source"]["system"], r["source"]["record_id"]) for r in records}
+    corrections = _of_kind(records, "correction")
+    assert corrections
+    for c in corrections:
+        target = c["target"]
+        assert (target["kind"], target["system"], target["record_id"]) in identities
+        assert c["corrected_on"] < str(TODAY)
+    repairs = _of_kind(records, "credit_repair")
+    designations = {
+        (r["source"]["system"], r["source"]["record_id"]): r["data"]
+        for r in records
+        if r["kind"] == "designation"
+    }
+    for repair in repairs:
+        target = designations[(repair["target"]["system"], repair["target"]["record_id"])]
+        assert target["list"] == "bad_records" and target["corrected_on"]
+        assert repair["applied_on"] <= repair["decided_on"] < str(TODAY)

@@ -9,6 +9,7 @@ from starlette.responses import Response
 from portal.codes import normalise
 from portal.context import PortalContext
 from portal.errors import NotFound
+from portal.rules.model import Thresholds
 from portal.storage.queries import get_credit_file
 from portal.web.templating import render
 
@@ -23,7 +24,7 @@ def credit_file(request: Request) -> Response:
         raise NotFound(f"“{raw}”不是有效的统一社会信用代码,未找到对应的企业信用档案")
     today = portal.today()
     with portal.session() as session:
-        file = get_credit_file(session, uscc, today, yellow_months=portal.settings.yellow_months)
+        file = get_credit_file(session, uscc, today, thresholds=Thresholds.of(portal.settings))
         # Load the lazy relationships inside the session (rectification items are selectin).
         notices = [(notice, list(notice.items)) for notice in file.rectification_notices]
     return render(

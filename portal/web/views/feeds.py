@@ -2,8 +2,10 @@
 (质量安全预警信息), filterable by `?district=&industry=`.
 
 Entry ids are stable (the designation's source identity under its credit file's URL), dates come
-from when the designation was approved and published, links are absolute. Both feeds carry an
-ETag and Last-Modified and answer conditional requests with 304.
+from when the designation was approved and published, links are absolute. A warning that left the
+list (withdrawn, repaired by credit repair, or past its display period) comes back as an entry
+titled "【撤销】…", dated the day it left, with the same id and "-withdrawn", so subscribers learn
+of it. Both feeds carry an ETag and Last-Modified and answer conditional requests with 304.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from portal.context import PortalContext
+from portal.domain import CreditList
+from portal.storage.ended import EndedDesignation, ended_designations
 from portal.storage.models import Designation
 from portal.storage.queries import ListedEnterprise, latest_warnings
 from portal.web.formatting import aware, start_of_day
@@ -35,7 +39,7 @@ def public_since(d: Designation) -> datetime:
     return max(times) if times else start_of_day(d.starts_on)
 
 
-def entry_id(base_url: str, row: ListedEnterprise) -> str:
+def entry_id(base_url: str, row: ListedEnterprise | EndedDesignation) -> str:
     """The credit file's URL with the designation's anchor: stable across versions."""
     d = row.designation
     anchor = f"designation-{d.source_system}-{d.source_record_id}"
@@ -46,7 +50,7 @@ def entry_title(row: ListedEnterprise) -> str:
     return f"【质量安全预警】{row.enterprise.name}:{row.designation.title}"
 
 
-def entry_summary(row: ListedEnterprise) -> str:
+def entry_summary(row: ListedEnterprise | EndedDesignation) -> str:
     d, e = row.designation, row.enterprise
     parts = [d.reason]
     if d.products:
@@ -58,9 +62,25 @@ def entry_summary(row: ListedEnterprise) -> str:
     return "\n".join(parts)
 
 
+def ended_title(row: EndedDesignation) -> str:
+    return f"【撤销】{row.enterprise.name}:{row.designation.title}"
+
+
+def ended_summary(row: EndedDesignation) -> str:
+    head = f"该质量安全预警信息{row.why},自 {row.ended_on.isoformat()} 起不再公示。"
+    return f"{head}\n{entry_summary(row)}"
+
+
+def _stamp(row: ListedEnterprise | EndedDesignation) -> datetime:
+    """When the entry last changed: its publication, or the day it left the list."""
+    if isinstance(row, EndedDesignation):
+        return start_of_day(row.ended_on)
+    return public_since(row.designation)
+
+
 def _build(
     portal: PortalContext,
-    rows: Sequence[ListedEnterprise],
+    rows: Sequence[ListedEnterprise | EndedDesignation],
     query: str,
     self_url: str,
     stamp: datetime,
@@ -80,13 +100,18 @@ def _build(
     fg.updated(stamp)
     fg.lastBuildDate(stamp)
     for row in rows:
-        d, e = row.designation, row.enterprise
+        e = row.enterprise
         fe = fg.add_entry(order="append")
-        fe.id(entry_id(base, row))
-        fe.title(entry_title(row))
+        if isinstance(row, EndedDesignation):
+            fe.id(entry_id(base, row) + "-withdrawn")
+            fe.title(ended_title(row))
+            fe.summary(ended_summary(row))
+        else:
+            fe.id(entry_id(base, row))
+            fe.title(entry_title(row))
+            fe.summary(entry_summary(row))
         fe.link(href=f"{base}/enterprises/{e.uscc}", rel="alternate", type="text/html")
-        fe.summary(entry_summary(row))
-        since = public_since(d)
+        since = _stamp(row)
         fe.published(since)
         fe.updated(since)
         fe.author(name=name)
@@ -125,12 +150,23 @@ def _feed(request: Request, kind: str) -> Response:
     filters = [(k, v) for k, v in (("district", district), ("industry", industry)) if v]
     query = f"?{urlencode(filters)}" if filters else ""
     today = portal.today()
+    size = portal.settings.feed_size
     with portal.session() as session:
-        rows = latest_warnings(
-            session, today, limit=portal.settings.feed_size, district=district, industry=industry
+        current = latest_warnings(session, today, limit=size, district=district, industry=industry)
+        ended = ended_designations(
+            session,
+            CreditList.quality_safety_warning,
+            today,
+            limit=size,
+            district=district,
+            industry=industry,
         )
+    # Newest first; an entry that left the list is dated the day it left.
+    rows: list[ListedEnterprise | EndedDesignation] = [*current, *ended]
+    rows.sort(key=lambda r: (_stamp(r), r.designation.id), reverse=True)
+    rows = rows[:size]
     base = portal.settings.base_url.rstrip("/")
-    newest = max((public_since(r.designation) for r in rows), default=None)
+    newest = max((_stamp(r) for r in rows), default=None)
     stamp = newest or start_of_day(today)
     fg = _build(portal, rows, query, f"{base}/feeds/warnings.{kind}{query}", stamp)
     body: bytes = fg.rss_str(pretty=True) if kind == "rss" else fg.atom_str(pretty=True)

@@ -1,0 +1,187 @@
+"""What the credit rules take and give: thresholds, references to records, decisions with their
+reasons, and the facts the rules derive (designations and enforcement cases of the
+`credit_rules` source system).
+
+Every decision says why (`reason`), and when and how it will change by itself
+(`next_change_on`, `next_change`): "将于 2026-12-09 升级为黑名单,除非在此之前整改".
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from portal.settings import Settings
+
+# Dates of the bureau are days in China.
+CHINA = timezone(timedelta(hours=8), "CST")
+# The source system, approver and record-id limit of what the rules derive.
+RULES_SYSTEM = "credit_rules"
+RULES_APPROVER = "信用规则"
+MAX_RECORD_ID = 100
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The rules' thresholds, from settings (`PORTAL_*`; see portal/settings.py)."""
+
+    yellow_months: int = 6
+    grace_days: int = 15
+    minor_display_months: int = 3
+    moderate_display_months: int = 12
+    moderate_repair_months: int = 3
+    serious_display_months: int = 36
+    serious_repair_months: int = 12
+
+    @classmethod
+    def of(cls, settings: Settings) -> Thresholds:
+        return cls(
+            yellow_months=settings.yellow_months,
+            grace_days=settings.bad_record_grace_days,
+            minor_display_months=settings.minor_display_months,
+            moderate_display_months=settings.moderate_display_months,
+            moderate_repair_months=settings.moderate_repair_months,
+            serious_display_months=settings.serious_display_months,
+            serious_repair_months=settings.serious_repair_months,
+        )
+
+
+@dataclass(frozen=True, order=True)
+class Ref:
+    """A record by its kind (a key of RECORD_TABLES) and provenance identity."""
+
+    kind: str
+    system: str
+    record_id: str
+
+    @property
+    def identity(self) -> tuple[str, str]:
+        return self.system, self.record_id
+
+    def as_json(self, version: int | None = None) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind, "system": self.system, "id": self.record_id}
+        if version is not None:
+            out["version"] = version
+        return out
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A rule's verdict on one item, seen on one day."""
+
+    # A short code: open, closed, overdue, refused (notices); published, corrected, scheduled,
+    # upgraded, expired, repaired, lapsed (designations).
+    state: str
+    # Why, in the words the public site shows.
+    reason: str
+    # The next day on which the state changes by itself, and what happens then.
+    next_change_on: date | None = None
+    next_change: str | None = None
+    rule: str = ""
+
+
+@dataclass(frozen=True)
+class DerivedDesignation:
+    """A designation the rules put an enterprise on (a row of `designations`)."""
+
+    key: str  # source_record_id
+    uscc: str
+    list_name: str
+    title: str
+    reason: str
+    severity: str
+    starts_on: date
+    # The day the rule fires: published then (and approved at the start of that day).
+    published_on: date
+    rule: str
+    records: tuple[dict[str, Any], ...]
+    text: str
+    products: tuple[str, ...] = ()
+    health_or_safety_risk: bool = False
+    corrected_on: date | None = None
+    # Extra facts of the derivation (e.g. the due date of a colour cause).
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def identity(self) -> tuple[str, str]:
+        return RULES_SYSTEM, self.key
+
+    def derivation(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "on": self.published_on.isoformat(),
+            "records": list(self.records),
+            "text": self.text,
+            **self.extra,
+        }
+
+
+@dataclass(frozen=True)
+class DerivedCase:
+    """An enforcement case the rules open (a referral: 移送执法)."""
+
+    key: str
+    uscc: str
+    case_no: str
+    opened_on: date
+    violation: str
+    rule: str
+    records: tuple[dict[str, Any], ...]
+    text: str
+
+    def derivation(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "on": self.opened_on.isoformat(),
+            "records": list(self.records),
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    """One open issue of an enterprise for the one-enterprise-one-plan section (一企一策)."""
+
+    # notice, equipment, instrument, licence, operator, finding, upgrade, repair
+    kind: str
+    title: str
+    # open, overdue, refused, yellow, red, pending_upgrade, repair_pending, repair_later,
+    # repair_eligible (portal.rules.open_items.STATE_LABELS)
+    state: str
+    text: str
+    due_on: date | None = None
+
+
+def rule_key(*parts: str) -> str:
+    """A deterministic record id of a derived row, at most MAX_RECORD_ID characters."""
+    key = ":".join(parts)
+    if len(key) <= MAX_RECORD_ID:
+        return key
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return f"{key[: MAX_RECORD_ID - 17]}~{digest}"
+
+
+def china_day(moment: datetime) -> date:
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(CHINA).date()
+
+
+def start_of_china_day(day: date) -> datetime:
+    """Midnight of `day` in China, in UTC: when a rule that fires on `day` approves its fact."""
+    return datetime.combine(day, time(), CHINA).astimezone(UTC)
+
+
+def public_day(record: Any) -> date:
+    """The day a public record became public: its publication day, or the day it was approved."""
+    if record.published_on is not None:
+        return record.published_on
+    if record.approved_at is not None:
+        return china_day(record.approved_at)
+    return date.min
+
+
+def iso(day: date | None) -> str:
+    return day.isoformat() if day else "—"

@@ -1,0 +1,112 @@
+"""One enterprise, one plan (一企一策打包服务): every open issue of an enterprise across the
+bureau's departments, with its deadline, in one list.
+
+Open and overdue rectification notices; yellow and red special equipment, mandatory measuring
+instruments, licences and operator certificates, with their due dates; equipment without
+manufacturer information or installation filing; bad records awaiting their upgrade; and when
+credit repair of the shown designations may be applied for. Earliest date first.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from portal.domain import EQUIPMENT_LABELS, LIST_LABELS, Colour, CreditList, EquipmentKind
+from portal.rules.colours import due_date_colour
+from portal.rules.facts import Facts
+from portal.rules.model import OpenItem, Thresholds
+from portal.rules.red_warnings import renewal_of
+
+if TYPE_CHECKING:
+    from portal.rules.engine import Entry, Evaluation
+
+_STATE = {Colour.yellow: "yellow", Colour.red: "red"}
+# What the public site calls each state of an open item, and the badge (colour) it gets.
+STATE_LABELS = {
+    "open": "待整改",
+    "overdue": "逾期未整改",
+    "refused": "拒不整改",
+    "yellow": "黄色预警",
+    "red": "红色预警",
+    "pending_upgrade": "待升级",
+    "repair_pending": "修复审核中",
+    "repair_later": "待可申请修复",
+    "repair_eligible": "可申请修复",
+}
+STATE_BADGES = {
+    "open": "yellow",
+    "overdue": "red",
+    "refused": "red",
+    "yellow": "yellow",
+    "red": "red",
+    "pending_upgrade": "red",
+    "repair_pending": "finding",
+    "repair_later": "finding",
+    "repair_eligible": "green",
+}
+
+
+def _label(kind: str) -> str:
+    try:
+        return EQUIPMENT_LABELS[EquipmentKind(kind)]
+    except ValueError:
+        return kind
+
+
+def open_items(
+    f: Facts, ev: Evaluation, entries: list[Entry], today: date, th: Thresholds
+) -> list[OpenItem]:
+    items: list[OpenItem] = []
+
+    def due(kind: str, title: str, when: date | None, what: str) -> None:
+        decision = due_date_colour(when, today, yellow_months=th.yellow_months, what=what)
+        if decision.colour in _STATE:
+            items.append(OpenItem(kind, title, _STATE[decision.colour], decision.reason, when))
+
+    for n in f.notices:
+        decision = ev.notices[(n.source_system, n.source_record_id)]
+        if decision.state != "closed":
+            text = decision.reason
+            if decision.next_change:
+                text += f"。{decision.next_change}"
+            title = f"责令整改通知书 {n.notice_no}"
+            items.append(OpenItem("notice", title, decision.state, text, n.deadline))
+    for e in f.equipment:
+        title = f"{_label(e.kind)} {e.registration_no}"
+        due("equipment", title, e.next_inspection_due, "定期检验")
+        findings = ((e.manufacturer, "无制造商信息"), (e.installation_filing, "未办理安装备案"))
+        missing = [text for value, text in findings if not value]
+        if missing:
+            items.append(OpenItem("finding", title, "open", "、".join(missing) + ",需补办"))
+    for m in f.instruments:
+        if m.mandatory_verification:
+            due("instrument", f"{m.name} {m.instrument_no}", m.next_verification_due, "强制检定")
+    for lic in f.licences:
+        if renewal_of(lic, f.licences, today) is None:
+            due("licence", f"{lic.kind} {lic.licence_no}", lic.expires_on, "许可证有效期")
+    for op in f.operators:
+        due("operator", f"作业人员证书({op.category})", op.certificate_expires_on, "证书有效期")
+    for x in entries:
+        shown = x.starts_on <= today and x.published <= today
+        if shown and x.display_until is not None and x.display_until < today:
+            continue
+        decision = ev.decisions[x.identity]
+        if x.upgrade_on is not None and x.upgrade_on > today and shown:
+            items.append(
+                OpenItem(
+                    "upgrade", x.title, "pending_upgrade", decision.next_change or "", x.upgrade_on
+                )
+            )
+        if shown and x.eligible_from is not None and x.repair.effective_on is None:
+            label = LIST_LABELS.get(CreditList(x.list_name), x.list_name)
+            if x.repair.pending_since is not None:
+                state = "repair_pending"
+                text = f"{label}信用修复申请({x.repair.pending_since})审核中"
+            elif x.eligible_from <= today:
+                state, text = "repair_eligible", f"{label}自 {x.eligible_from} 起可申请信用修复"
+            else:
+                state, text = "repair_later", f"{label}可于 {x.eligible_from} 起申请信用修复"
+            items.append(OpenItem("repair", x.title, state, text, x.eligible_from))
+    items.sort(key=lambda i: (i.due_on or date.min, i.kind, i.title))
+    return items
