@@ -191,9 +191,15 @@ def _filter_sql(filters: dict[str, str], skip: str | None = None) -> tuple[str, 
 
 @dataclass(frozen=True)
 class _Scope:
-    """The documents a query matches, as SQL over `docs d` before the filters, and their order."""
+    """The documents a query matches, as SQL over `docs d` before the filters, and their order.
 
-    join: str = ""
+    `source` is the FROM clause. For a full-text query it starts from the matches and joins
+    `docs` with CROSS JOIN, which SQLite never reorders: the temp table has no statistics, and
+    with a plain JOIN the planner scanned every document and probed the matches for each one,
+    in the count and in every facet (about 50 ms a query at 100,000 enterprises, whatever the
+    number of hits; bench/RESULTS.md "Hotspots")."""
+
+    source: str = "docs d"
     where: str = "1"
     params: tuple[Any, ...] = ()
     order: str = "d.name, d.uscc"
@@ -377,7 +383,7 @@ class SqliteSearch:
             )
             # Exact name first, then names starting with the query, then by bm25.
             matches = _Scope(
-                join="JOIN temp.search_matches m ON m.id = d.id",
+                source="temp.search_matches m CROSS JOIN docs d ON d.id = m.id",
                 order="CASE WHEN d.name = ? THEN 0 WHEN substr(d.name, 1, length(?)) = ? THEN 1 "
                 "ELSE 2 END, m.rank, d.name, d.uscc",
                 order_params=(parsed.text,) * 3,
@@ -389,7 +395,7 @@ class SqliteSearch:
         self, conn: sqlite3.Connection, scope: _Scope, filters: dict[str, str], query: SearchQuery
     ) -> SearchResult:
         where, params = _filter_sql(filters)
-        base = f"FROM docs d {scope.join} WHERE ({scope.where}) AND {where}"
+        base = f"FROM {scope.source} WHERE ({scope.where}) AND {where}"
         base_params = [*scope.params, *params]
         total = conn.execute(f"SELECT count(*) {base}", base_params).fetchone()[0]
         score = "-m.rank" if scope.parsed else "0.0"
@@ -412,11 +418,14 @@ class SqliteSearch:
         """Counts of `field` over the matches with every filter but the field's own applied."""
         where, params = _filter_sql(filters, skip=field)
         if field == "list":
-            value, join = "l.list", "JOIN doc_lists l ON l.doc_id = d.id"
+            # After the matches (CROSS JOIN keeps that order); over all documents the planner
+            # does best from the list index.
+            cross = "CROSS " if scope.parsed else ""
+            value, join = "l.list", f"{cross}JOIN doc_lists l ON l.doc_id = d.id"
         else:
             value, join = f"d.{_FACET_COLUMNS[field]}", ""
         rows = conn.execute(
-            f"SELECT {value}, count(*) AS n FROM docs d {scope.join} {join} "
+            f"SELECT {value}, count(*) AS n FROM {scope.source} {join} "
             f"WHERE ({scope.where}) AND {where} AND coalesce({value}, '') != '' "
             f"GROUP BY {value} ORDER BY n DESC, {value}",
             [*scope.params, *params],
