@@ -304,7 +304,7 @@ def bench_raw_bulk(size: Size, runs: int) -> dict[str, Any]:
     lines = ndjson.read_bytes().splitlines(keepends=True)
     chunks = [b"".join(lines[i : i + 2 * CHUNK]) for i in range(0, len(lines), 2 * CHUNK)]
     index = f"bench-{size.name}-raw"
-    samples = []
+    samples: list[dict[str, Any]] = []
     with httpx.Client(base_url=ES_URL, timeout=300) as client:
         for _ in range(runs):
             client.delete(f"/{index}")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import subprocess
-import sys
 
 import httpx
 
@@ -156,4 +155,4 @@ def bench_servers(size: ingest.Size, results: Results, sections: list[str]) -> N
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
