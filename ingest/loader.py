@@ -10,32 +10,23 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingest.parsing import ParsedRecord, RecordError, parse_record
 from ingest.reader import RawLine, expand_paths, is_utf8, printable, raw_bytes, read_lines
-from ingest.records import DEFAULT_RECTIFICATION_DAYS, RectificationNoticeData
+from ingest.records import DEFAULT_RECTIFICATION_DAYS
+from ingest.writes import CHUNK, Row, Writes, stored_rows
 from portal.logs import get_logger
-from portal.storage.models import (
-    RECORD_TABLES,
-    Enterprise,
-    Provenance,
-    QuarantinedRecord,
-    RectificationItem,
-    RectificationNotice,
-)
+from portal.storage.models import Enterprise, QuarantinedRecord
 
 log = get_logger(__name__)
-# Values per IN (...) query: well under every backend's limit of bound parameters.
-_CHUNK = 500
-_Key = tuple[str, str, str]  # kind, source system, source record id
 
 
 @dataclass
@@ -126,14 +117,15 @@ class _Run:
         records = [result for _, result in parsed if isinstance(result, ParsedRecord)]
         bad: list[tuple[RawLine, RecordError]] = []
         with self.session_factory() as session, session.begin():
-            rows = _stored_rows(session, records)
+            writes = Writes(stored_rows(session, records))
             for line, result in parsed:
                 self.summary.read += 1
                 error = result if isinstance(result, RecordError) else None
                 if isinstance(result, ParsedRecord):
-                    error = self._load(session, result, rows)
+                    error = self._load(session, result, writes)
                 if error is not None:
                     bad.append((line, error))
+            writes.execute(session)
             self._quarantine(session, bad)
         if progress is not None:
             progress(len(batch))
@@ -146,21 +138,19 @@ class _Run:
         except RecordError as exc:
             return exc
 
-    def _load(
-        self, session: Session, record: ParsedRecord, rows: dict[_Key, Provenance]
-    ) -> RecordError | None:
+    def _load(self, session: Session, record: ParsedRecord, writes: Writes) -> RecordError | None:
         """Insert, update or skip one valid record; the error when it must be quarantined."""
         source = record.envelope.source
         key = (record.kind, source.system, source.record_id)
         ids = {"kind": record.kind, "system": source.system, "record_id": source.record_id}
         data = record.data
-        row = rows.get(key)
+        row = writes.rows.get(key)
         if row is not None:
-            if source.version < row.source_version:
+            if source.version < row.version:
                 self.summary.unchanged += 1
                 self.summary.stale += 1
                 return None
-            if source.version == row.source_version:
+            if source.version == row.version:
                 if record.content_hash == row.content_hash:
                     self.summary.unchanged += 1
                     return None
@@ -170,17 +160,13 @@ class _Run:
                     f"{source.version} is stored with other content; send a newer version)",
                     **ids,
                 )
-        refusal = self._refuse(session, record, row)
+        refusal = self._refuse(session, record, row, writes)
         if refusal is not None:
             return RecordError(refusal, **ids)
-        if row is None:
-            row = RECORD_TABLES[record.kind]()
-            session.add(row)
-            rows[key] = row
-        else:
+        if row is not None:
             # A newer version may name another enterprise: the one named before is affected too.
-            self.summary.affected_usccs.add(getattr(row, "enterprise_uscc", data.uscc))
-        self._fill(row, record)
+            self.summary.affected_usccs.add(row.uscc)
+        writes.put(key, record, self._values(record))
         if not data.references_enterprise:
             self.known_usccs.add(data.uscc)
         self.summary.loaded += 1
@@ -188,7 +174,9 @@ class _Run:
         self.summary.affected_usccs.add(data.uscc)
         return None
 
-    def _refuse(self, session: Session, record: ParsedRecord, row: Provenance | None) -> str | None:
+    def _refuse(
+        self, session: Session, record: ParsedRecord, row: Row | None, writes: Writes
+    ) -> str | None:
         """Why a new record or newer version cannot be loaded, given the enterprises known."""
         uscc = record.data.uscc
         if record.data.references_enterprise:
@@ -197,44 +185,40 @@ class _Run:
                     f"data.uscc: 未知企业:统一社会信用代码“{uscc}”既未入库也不在本批数据中"
                     "(unknown enterprise: the USCC is neither stored nor in this batch)"
                 )
-        elif isinstance(row, Enterprise):
+        elif row is not None:
             if row.uscc != uscc:
                 return (
                     f"data.uscc: 新版本不得更改统一社会信用代码(“{row.uscc}”→“{uscc}”)"
                     "(a newer version may not change the USCC)"
                 )
         elif uscc in self.known_usccs:
-            other = session.scalars(select(Enterprise).where(Enterprise.uscc == uscc)).first()
-            owner = f" {other.source_system}/{other.source_record_id} " if other else ""
+            query = select(Enterprise.source_system, Enterprise.source_record_id)
+            new = writes.new_enterprise(uscc)
+            other = new[1:] if new else session.execute(query.where(Enterprise.uscc == uscc)).one()
+            owner = f" {other[0]}/{other[1]} "
             return (
                 f"data.uscc: 统一社会信用代码“{uscc}”已由另一条企业记录{owner}登记"
                 "(the USCC belongs to another enterprise record)"
             )
         return None
 
-    def _fill(self, row: Provenance, record: ParsedRecord) -> None:
-        """Set every column of `row` from `record` (a new row, or a newer version in place)."""
-        envelope, data = record.envelope, record.data
-        for name, value in data.columns().items():
-            setattr(row, name, value)
-        row.source_system = envelope.source.system
-        row.source_record_id = envelope.source.record_id
-        row.source_version = envelope.source.version
-        vetting = envelope.vetting
-        row.approved_by = vetting.approved_by if vetting else None
-        # Stored in UTC: not every backend keeps the offset.
-        row.approved_at = vetting.approved_at.astimezone(UTC) if vetting else None
-        row.published_on = envelope.published_on
-        row.withdrawn = envelope.withdrawn
-        row.content_hash = record.content_hash
-        row.ingested_at = self.now
-        if isinstance(row, RectificationNotice):
-            assert isinstance(data, RectificationNoticeData)
-            # A newer version replaces the notice's items (delete-orphan removes the old ones).
-            row.items = [
-                RectificationItem(seq=seq, description=item.description, rectified=item.rectified)
-                for seq, item in enumerate(data.items, start=1)
-            ]
+    def _values(self, record: ParsedRecord) -> dict[str, Any]:
+        """Every column of the record's row (a new row, or a newer version in place)."""
+        envelope, vetting = record.envelope, record.envelope.vetting
+        values = record.data.columns()
+        values.update(
+            source_system=envelope.source.system,
+            source_record_id=envelope.source.record_id,
+            source_version=envelope.source.version,
+            approved_by=vetting.approved_by if vetting else None,
+            # Stored in UTC: not every backend keeps the offset.
+            approved_at=vetting.approved_at.astimezone(UTC) if vetting else None,
+            published_on=envelope.published_on,
+            withdrawn=envelope.withdrawn,
+            content_hash=record.content_hash,
+            ingested_at=self.now,
+        )
+        return values
 
     def _quarantine(self, session: Session, bad: list[tuple[RawLine, RecordError]]) -> None:
         """Count and log every bad line; store the ones not stored before (by raw hash)."""
@@ -242,8 +226,8 @@ class _Run:
             return
         hashes = [hashlib.sha256(raw_bytes(line.raw)).hexdigest() for line, _ in bad]
         stored: set[str] = set()
-        for start in range(0, len(hashes), _CHUNK):
-            chunk = hashes[start : start + _CHUNK]
+        for start in range(0, len(hashes), CHUNK):
+            chunk = hashes[start : start + CHUNK]
             query = select(QuarantinedRecord.raw_hash).where(QuarantinedRecord.raw_hash.in_(chunk))
             stored.update(session.scalars(query))
         for (line, error), raw_hash in zip(bad, hashes, strict=True):
@@ -272,26 +256,3 @@ class _Run:
 def _clip(text: str | None, length: int) -> str | None:
     """What was read of a bad line's identity, storable (no NUL) and at most `length` long."""
     return None if text is None else printable(text)[:length]
-
-
-def _stored_rows(session: Session, records: list[ParsedRecord]) -> dict[_Key, Provenance]:
-    """The stored rows of the batch's records, by kind and identity: one query per kind (and
-    per `_CHUNK` record ids)."""
-    wanted: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for record in records:
-        wanted[record.kind].add(record.identity)
-    rows: dict[_Key, Provenance] = {}
-    for kind, identities in wanted.items():
-        table = RECORD_TABLES[kind]
-        systems = sorted({system for system, _ in identities})
-        record_ids = sorted({record_id for _, record_id in identities})
-        for start in range(0, len(record_ids), _CHUNK):
-            chunk = record_ids[start : start + _CHUNK]
-            # Both columns, so that the unique index on (system, record id) serves the query.
-            query = select(table).where(
-                table.source_system.in_(systems), table.source_record_id.in_(chunk)
-            )
-            for row in session.scalars(query):
-                if (row.source_system, row.source_record_id) in identities:
-                    rows[(kind, row.source_system, row.source_record_id)] = row
-    return rows

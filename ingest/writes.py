@@ -1,0 +1,156 @@
+"""The writes of one ingest batch, made with a few bulk statements instead of one ORM object per
+line.
+
+The loader decides, line by line, what happens to each record (bench/RESULTS.md, hotspot 4: the
+ORM unit of work and PostgreSQL's multi-row INSERTs, re-parsed by psycopg for every batch, took
+most of the load time). `stored_rows` reads what is stored of a batch's records, one query per
+kind; `Writes` collects the new rows per table and inserts them with one executemany per table at
+the end of the batch (psycopg pipelines it; SQLite's `executemany` is a loop in C), and updates
+the rarer newer versions in place.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Table, delete, insert, select, tuple_, update
+from sqlalchemy.orm import Session
+
+from ingest.parsing import ParsedRecord
+from ingest.records import RectificationNoticeData
+from portal.storage.models import RECORD_TABLES, RectificationItem
+
+# Values per IN (...) query: well under every backend's limit of bound parameters.
+CHUNK = 500
+Key = tuple[str, str, str]  # kind, source system, source record id
+_NOTICE = "rectification_notice"
+
+
+@dataclass(slots=True)
+class Row:
+    """What the loader needs to know of a stored record, or of one this batch will insert."""
+
+    id: int | None  # None: a new row of this batch, not yet inserted
+    version: int
+    content_hash: str
+    # The enterprise's own USCC, or the USCC the record refers to.
+    uscc: str
+
+
+@dataclass
+class Writes:
+    """The rows of a batch, as stored and as they will be after the batch."""
+
+    rows: dict[Key, Row]
+    _inserts: dict[str, dict[Key, dict[str, Any]]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
+    _updates: list[tuple[str, int, dict[str, Any]]] = field(default_factory=list)
+    # Rectification items of the notices written in this batch, by notice.
+    _items: dict[Key, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def put(self, key: Key, record: ParsedRecord, values: dict[str, Any]) -> None:
+        """Write `values` as the record of `key`: a new row, or a newer version of a stored one."""
+        kind = key[0]
+        row = self.rows.get(key)
+        uscc: str = values["enterprise_uscc" if "enterprise_uscc" in values else "uscc"]
+        if row is None or row.id is None:
+            # New, or a newer version of a row new in this batch: the last version is inserted.
+            self._inserts[kind][key] = values
+            self.rows[key] = Row(None, record.envelope.source.version, record.content_hash, uscc)
+        else:
+            self._updates.append((kind, row.id, values))
+            row.version, row.content_hash, row.uscc = (
+                record.envelope.source.version,
+                record.content_hash,
+                uscc,
+            )
+        if isinstance(record.data, RectificationNoticeData):
+            # A newer version replaces the notice's items.
+            self._items[key] = [
+                {"seq": seq, "description": item.description, "rectified": item.rectified}
+                for seq, item in enumerate(record.data.items, start=1)
+            ]
+
+    def new_enterprise(self, uscc: str) -> Key | None:
+        """The key of the enterprise of `uscc` that this batch inserts, if any."""
+        new = self._inserts.get("enterprise", {})
+        return next((key for key, values in new.items() if values["uscc"] == uscc), None)
+
+    def execute(self, session: Session) -> None:
+        """Insert the new rows (enterprises first: records refer to them), then update."""
+        for kind, table in _TABLES.items():
+            if rows := list(self._inserts.get(kind, {}).values()):
+                session.execute(insert(table), rows)
+        for kind, row_id, values in self._updates:
+            table = _TABLES[kind]
+            session.execute(update(table).where(table.c.id == row_id).values(values))
+        if self._items:
+            self._write_items(session)
+
+    def _write_items(self, session: Session) -> None:
+        notice_ids = _ids(session, _TABLES[_NOTICE], list(self._items))
+        items: Table = RectificationItem.__table__  # type: ignore[assignment]
+        replaced = [notice_ids[key] for key in self._items if self.rows[key].id is not None]
+        for start in range(0, len(replaced), CHUNK):
+            chunk = replaced[start : start + CHUNK]
+            session.execute(delete(items).where(items.c.notice_id.in_(chunk)))
+        rows = [
+            {**item, "notice_id": notice_ids[key]}
+            for key, notice_items in self._items.items()
+            for item in notice_items
+        ]
+        if rows:
+            session.execute(insert(items), rows)
+
+
+_TABLES: dict[str, Table] = {
+    kind: model.__table__  # type: ignore[attr-defined]
+    for kind, model in RECORD_TABLES.items()
+}
+
+
+def _ids(session: Session, table: Table, keys: list[Key]) -> dict[Key, int]:
+    """The row ids of `keys` (all of one kind) in `table`."""
+    kind = keys[0][0]
+    ids: dict[Key, int] = {}
+    for start in range(0, len(keys), CHUNK):
+        pairs = [(system, record_id) for _, system, record_id in keys[start : start + CHUNK]]
+        query = select(table.c.id, table.c.source_system, table.c.source_record_id).where(
+            tuple_(table.c.source_system, table.c.source_record_id).in_(pairs)
+        )
+        for row_id, system, record_id in session.execute(query):
+            ids[(kind, system, record_id)] = row_id
+    return ids
+
+
+def stored_rows(session: Session, records: list[ParsedRecord]) -> dict[Key, Row]:
+    """The stored rows of the batch's records, by kind and identity: one query per kind (and
+    per CHUNK record ids)."""
+    wanted: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for record in records:
+        wanted[record.kind].add(record.identity)
+    rows: dict[Key, Row] = {}
+    for kind, identities in wanted.items():
+        table = _TABLES[kind]
+        uscc = table.c.uscc if kind == "enterprise" else table.c.enterprise_uscc
+        columns = (
+            *(table.c.id, table.c.source_system, table.c.source_record_id),
+            *(table.c.source_version, table.c.content_hash, uscc),
+        )
+        systems = sorted({system for system, _ in identities})
+        record_ids = sorted({record_id for _, record_id in identities})
+        for start in range(0, len(record_ids), CHUNK):
+            chunk = record_ids[start : start + CHUNK]
+            # Both columns, so that the unique index on (system, record id) serves the query.
+            query = select(*columns).where(
+                table.c.source_system.in_(systems), table.c.source_record_id.in_(chunk)
+            )
+            for row_id, system, record_id, version, content_hash, row_uscc in session.execute(
+                query
+            ):
+                if (system, record_id) in identities:
+                    rows[(kind, system, record_id)] = Row(row_id, version, content_hash, row_uscc)
+    return rows
