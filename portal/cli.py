@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -254,22 +254,30 @@ def reindex(
         context.close()
 
 
-def _serve(settings: Settings, host: str, port: int) -> None:
+def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     import uvicorn
 
     from portal.web.app import create_app
 
     console.print(f"门户已启动:http://{host}:{port}/")
-    uvicorn.run(create_app(settings), host=host, port=port, log_config=None, proxy_headers=True)
+    options: dict[str, Any] = dict(host=host, port=port, log_config=None, proxy_headers=True)
+    if workers == 1:
+        uvicorn.run(create_app(settings), **options)
+    else:
+        # Each worker process builds its app from the same environment (get_settings()).
+        uvicorn.run("portal.web.app:create_app", factory=True, workers=workers, **options)
 
 
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="address to bind")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to bind")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, help="server processes (one per core serves the most)")
+    ] = 1,
 ) -> None:
     """Serve the public site, GraphQL and the feeds."""
-    _serve(get_settings(), host, port)
+    _serve(get_settings(), host, port, workers)
 
 
 @app.command()
@@ -337,3 +345,7 @@ def objection_status(
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":  # python -m portal.cli
+    main()

@@ -84,8 +84,14 @@ class Settings:
     page_size: int = field(default_factory=lambda: int(_env("PAGE_SIZE", "20")))
     # Largest page a client may ask for, on the site and in GraphQL.
     max_page_size: int = field(default_factory=lambda: int(_env("MAX_PAGE_SIZE", "100")))
+    # Threads a server process runs the site's (synchronous) views in. Few are best: the views
+    # are CPU-bound and hold the GIL, and more threads only lengthen the tail (bench/RESULTS.md).
+    worker_threads: int = field(default_factory=lambda: int(_env("WORKER_THREADS", "4")))
     # Entries in each warning feed.
     feed_size: int = field(default_factory=lambda: int(_env("FEED_SIZE", "50")))
+    # Seconds a built feed is served from memory, so that a poll (conditional or not) costs no
+    # query; changes reach the feeds at most this late. 0: build every request.
+    feed_cache_seconds: int = field(default_factory=lambda: int(_env("FEED_CACHE_SECONDS", "60")))
     # Log level of the portal's structured logs.
     log_level: str = field(default_factory=lambda: _env("LOG_LEVEL", "INFO"))
     # Date the portal takes as "today" (YYYY-MM-DD); empty: the real date. For demos and tests.

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import re
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
@@ -19,9 +24,7 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def data_dir(
-    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Path]:
+def data_dir(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("PORTAL_DATA_DIR", str(tmp_path / "data"))
     # The test's own database: empty is the embedded default, SQLite in the data folder.
     monkeypatch.setenv("PORTAL_DATABASE_URL", database_url)
@@ -78,3 +81,37 @@ def test_ingest_of_a_missing_path_fails_clearly(data_dir: Path, tmp_path: Path) 
     result = runner.invoke(app, ["ingest", str(tmp_path / "nowhere.jsonl")])
     assert result.exit_code == 2
     assert "找不到" in result.output
+
+
+def test_serve_with_two_worker_processes(data_dir: Path, tmp_path: Path) -> None:
+    """`portal serve --workers 2`: two server processes answer on one port."""
+    sample = tmp_path / "sample"
+    assert runner.invoke(app, ["sample-data", str(sample), "--enterprises", "20"]).exit_code == 0
+    assert runner.invoke(app, ["ingest", str(sample)]).exit_code in (0, 1)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    command = [sys.executable, "-m", "portal.cli", "serve", "--port", str(port), "--workers", "2"]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        pids: set[str] = set()
+        deadline = time.monotonic() + 60
+        while len(pids) < 2 and time.monotonic() < deadline:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
+            except httpx.TransportError:
+                time.sleep(0.2)
+                continue
+            assert response.status_code == 200
+            pids = _worker_processes(server.pid)
+        assert len(pids) == 2, "expected two worker processes"
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=30)
+    assert server.returncode == 0, stderr.decode(errors="replace")[-2000:]
+
+
+def _worker_processes(pid: int) -> set[str]:
+    """The children of `pid` that multiprocessing spawned as workers (not its resource tracker)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return {c for c in children if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()}

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from anyio import to_thread
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -24,6 +25,7 @@ from portal.errors import NotFound, PortalError
 from portal.logs import get_logger
 from portal.settings import Settings, get_settings
 from portal.web.templating import render
+from portal.web.views.feeds import FeedCache
 
 log = get_logger(__name__)
 STATIC_DIR = Path(__file__).parent.parent / "static"
@@ -36,9 +38,13 @@ def create_app(settings: Settings | None = None, context: PortalContext | None =
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         owned = context is None
+        to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         app.state.portal = context or PortalContext.open(settings)
-        log.info("portal.start", database=app.state.portal.engine.url.render_as_string(),
-                 search=app.state.portal.search.name)
+        log.info(
+            "portal.start",
+            database=app.state.portal.engine.url.render_as_string(),
+            search=app.state.portal.search.name,
+        )
         try:
             yield
         finally:
@@ -46,7 +52,7 @@ def create_app(settings: Settings | None = None, context: PortalContext | None =
                 app.state.portal.close()
             log.info("portal.stop")
 
-    return Starlette(
+    app = Starlette(
         routes=_routes(),
         lifespan=lifespan,
         middleware=[Middleware(GZipMiddleware, minimum_size=1000)],
@@ -56,6 +62,8 @@ def create_app(settings: Settings | None = None, context: PortalContext | None =
             Exception: _unexpected_error,
         },
     )
+    app.state.feed_cache = FeedCache(settings.feed_cache_seconds)
+    return app
 
 
 def _routes() -> list[BaseRoute]:

@@ -41,6 +41,9 @@ environment = Environment(
     autoescape=select_autoescape(["html", "xml"], default_for_string=True),
     trim_blocks=True,
     lstrip_blocks=True,
+    # Templates ship with the package: no stat() of every template on every render (restart the
+    # server after editing one).
+    auto_reload=False,
 )
 environment.filters.update(
     colour_label=_label(COLOUR_LABELS),

@@ -6,11 +6,13 @@ from typing import Any
 
 import feedparser
 import pytest
+from sqlalchemy import event
 from starlette.testclient import TestClient
 
 from portal.context import PortalContext
 from portal.storage.db import session_scope
 from portal.storage.models import Designation
+from portal.web.views.feeds import FeedCache
 from tests.web.conftest import BASE_URL, Data
 
 FEEDS = ["/feeds/warnings.rss", "/feeds/warnings.atom"]
@@ -97,17 +99,65 @@ def test_conditional_requests_get_304(client: TestClient, url: str) -> None:
     assert client.get(url, headers={"If-Modified-Since": earlier}).status_code == 200
 
 
-def test_the_etag_changes_when_a_warning_is_withdrawn(
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _count_statements(ctx: PortalContext) -> list[str]:
+    statements: list[str] = []
+    event.listen(ctx.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    return statements
+
+
+def test_a_poll_within_the_cache_time_runs_no_query(
     client: TestClient, portal_context: PortalContext
 ) -> None:
+    client.app.state.feed_cache = FeedCache(60)  # type: ignore[attr-defined]
+    first = client.get("/feeds/warnings.rss")
+    statements = _count_statements(portal_context)
+    etag = first.headers["etag"]
+    assert client.get("/feeds/warnings.rss", headers={"If-None-Match": etag}).status_code == 304
+    since = {"If-Modified-Since": first.headers["last-modified"]}
+    assert client.get("/feeds/warnings.rss", headers=since).status_code == 304
+    again = client.get("/feeds/warnings.rss")
+    assert (again.status_code, again.content) == (200, first.content)
+    assert statements == []
+    # Another filter is another feed: built, with its queries.
+    assert client.get("/feeds/warnings.rss", params={"district": "金台区"}).status_code == 200
+    assert statements
+
+
+def test_a_withdrawn_warning_leaves_the_feed_when_the_cache_time_is_over(
+    client: TestClient, portal_context: PortalContext
+) -> None:
+    clock = Clock()
+    client.app.state.feed_cache = FeedCache(60, timer=clock)  # type: ignore[attr-defined]
     etag = client.get("/feeds/warnings.atom").headers["etag"]
     with session_scope(portal_context.session_factory) as s:
         newest = s.query(Designation).filter_by(title="速冻食品菌落总数超标").one()
         newest.withdrawn = True
+    clock.now += 59
+    assert client.get("/feeds/warnings.atom", headers={"If-None-Match": etag}).status_code == 304
+    clock.now += 2
     response = client.get("/feeds/warnings.atom", headers={"If-None-Match": etag})
     assert response.status_code == 200
     assert response.headers["etag"] != etag
     assert len(feedparser.parse(response.content).entries) == 1
+
+
+def test_without_a_cache_time_every_request_sees_the_change(
+    client: TestClient, portal_context: PortalContext
+) -> None:
+    client.app.state.feed_cache = FeedCache(0)  # type: ignore[attr-defined]
+    etag = client.get("/feeds/warnings.atom").headers["etag"]
+    with session_scope(portal_context.session_factory) as s:
+        s.query(Designation).filter_by(title="速冻食品菌落总数超标").one().withdrawn = True
+    response = client.get("/feeds/warnings.atom", headers={"If-None-Match": etag})
+    assert response.status_code == 200
 
 
 def test_feed_content_types(client: TestClient) -> None:

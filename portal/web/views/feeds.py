@@ -6,16 +6,24 @@ from when the designation was approved and published, links are absolute. A warn
 list (withdrawn, repaired by credit repair, or past its display period) comes back as an entry
 titled "【撤销】…", dated the day it left, with the same id and "-withdrawn", so subscribers learn
 of it. Both feeds carry an ETag and Last-Modified and answer conditional requests with 304.
+
+A built feed is kept in memory for `PORTAL_FEED_CACHE_SECONDS` (`FeedCache`): feed readers poll,
+and within that time a poll, conditional or not, is answered without a query or feedgen
+(bench/RESULTS.md, "Feeds"). The feeds already tell proxies `max-age=300`.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import threading
+import time
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from urllib.parse import urlencode
 
+from cachetools import TTLCache
 from feedgen.feed import FeedGenerator
 from starlette.requests import Request
 from starlette.responses import Response
@@ -29,6 +37,37 @@ from portal.web.formatting import aware, start_of_day
 from portal.web.params import district_param, industry_param
 
 FEED_TITLE = "质量安全预警信息"
+# Distinct (kind, filters, day) feeds kept: two kinds × the districts × the industries, and more.
+CACHE_ENTRIES = 1024
+
+
+@dataclass(frozen=True)
+class BuiltFeed:
+    body: bytes
+    etag: str
+    last_modified: datetime
+
+
+class FeedCache:
+    """Built feeds by key, each kept `seconds` (0: none kept). Views run in worker threads, hence
+    the lock; two threads that miss at once both build, and the second result is kept."""
+
+    def __init__(self, seconds: int, timer: Callable[[], float] = time.monotonic) -> None:
+        self._feeds: TTLCache[Hashable, BuiltFeed] | None = (
+            TTLCache(CACHE_ENTRIES, ttl=seconds, timer=timer) if seconds > 0 else None
+        )
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, build: Callable[[], BuiltFeed]) -> BuiltFeed:
+        if self._feeds is None:
+            return build()
+        with self._lock:
+            feed = self._feeds.get(key)
+        if feed is None:
+            feed = build()
+            with self._lock:
+                self._feeds[key] = feed
+        return feed
 
 
 def public_since(d: Designation) -> datetime:
@@ -146,9 +185,27 @@ MEDIA_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
 
 def _feed(request: Request, kind: str) -> Response:
     portal: PortalContext = request.app.state.portal
+    cache: FeedCache = request.app.state.feed_cache
     district, industry = district_param(request), industry_param(request)
     filters = [(k, v) for k, v in (("district", district), ("industry", industry)) if v]
     query = f"?{urlencode(filters)}" if filters else ""
+    today = portal.today()
+    feed = cache.get(
+        (kind, query, today), lambda: _build_feed(portal, kind, district, industry, query)
+    )
+    headers = {
+        "ETag": feed.etag,
+        "Last-Modified": format_datetime(feed.last_modified.astimezone(UTC), usegmt=True),
+        "Cache-Control": "public, max-age=300",
+    }
+    if _not_modified(request, feed.etag, feed.last_modified):
+        return Response(status_code=304, headers=headers)
+    return Response(feed.body, media_type=f"{MEDIA_TYPES[kind]}; charset=utf-8", headers=headers)
+
+
+def _build_feed(
+    portal: PortalContext, kind: str, district: str | None, industry: str | None, query: str
+) -> BuiltFeed:
     today = portal.today()
     size = portal.settings.feed_size
     with portal.session() as session:
@@ -171,14 +228,7 @@ def _feed(request: Request, kind: str) -> Response:
     fg = _build(portal, rows, query, f"{base}/feeds/warnings.{kind}{query}", stamp)
     body: bytes = fg.rss_str(pretty=True) if kind == "rss" else fg.atom_str(pretty=True)
     etag = 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    headers = {
-        "ETag": etag,
-        "Last-Modified": format_datetime(stamp.astimezone(UTC), usegmt=True),
-        "Cache-Control": "public, max-age=300",
-    }
-    if _not_modified(request, etag, stamp):
-        return Response(status_code=304, headers=headers)
-    return Response(body, media_type=f"{MEDIA_TYPES[kind]}; charset=utf-8", headers=headers)
+    return BuiltFeed(body, etag, stamp)
 
 
 def warnings_rss(request: Request) -> Response:
