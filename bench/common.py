@@ -219,12 +219,14 @@ class Server:
         self.stop()
 
 
-def portal_server(data_dir: Path, servers: dict[str, str] | None = None) -> Server:
+def portal_server(
+    data_dir: Path, servers: dict[str, str] | None = None, *, workers: int = 1
+) -> Server:
     port = free_port()
     env = portal_env(data_dir, servers=servers)
     env["PORTAL_BASE_URL"] = f"http://127.0.0.1:{port}"
-    # `portal serve`, as installed: uvicorn, one process.
-    args = [PORTAL, "serve", "--host", "127.0.0.1", "--port", str(port)]
+    # `portal serve`, as installed: uvicorn, one process unless `workers` says otherwise.
+    args = [PORTAL, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     return Server("portal", args, env, port, "/healthz")
 
 

@@ -110,6 +110,10 @@ def main() -> None:
             with timed("ingest profile (embedded)"):
                 results.put("profile_ingest_embedded", ingest.profile_ingest(size, "embedded"))
 
+    if "web" in sections:
+        # The same search load on `portal serve --workers 2`: one process per core.
+        with portal_server(embedded, workers=2) as server, timed("search, 2 workers (embedded)"):
+            results.put("web_embedded_2_workers", web.bench_search(size, server, queries))
     if use_servers:
         bench_servers(size, results, sections)
     report.write(size)
@@ -133,17 +137,19 @@ def bench_servers(size: ingest.Size, results: Results, sections: list[str]) -> N
                 alias = f"{env['PORTAL_INDEX_PREFIX']}-enterprises"
                 results.put("es_direct", web.bench_es_direct(size, queries, alias))
             results.put("feed_check_servers", web.feed_database_check(data, env))
-            if "profile" in sections:
-                with timed("profiles (servers)"):
-                    results.put(
-                        "profile_servers",
-                        {
-                            "search": profiling.record(
-                                server, search_requests(queries), "search-servers", size_dir(size)
-                            )
-                        },
-                    )
+        two = portal_server(data, env, workers=2)
+        with two as server, timed("search, 2 workers (PostgreSQL + Elasticsearch)"):
+            results.put("web_servers_2_workers", web.bench_search(size, server, queries))
         if "profile" in sections:
+            with portal_server(data, env) as server, timed("profiles (servers)"):
+                results.put(
+                    "profile_servers",
+                    {
+                        "search": profiling.record(
+                            server, search_requests(queries), "search-servers", size_dir(size)
+                        )
+                    },
+                )
             with timed("ingest profile (servers)"):
                 results.put("profile_ingest_servers", ingest.profile_ingest(size, "servers"))
     finally:

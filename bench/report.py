@@ -72,22 +72,25 @@ def render(size: Size, r: dict[str, Any]) -> str:
         if not ing:
             continue
         out += [f"## Ingest ({backend})", "",
-                "| batch size | records | search docs | load s | index s | records/s (load+index) "
-                "| load records/s | index docs/s | peak RSS MB (load / index / overall) | runs |",
-                "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]  # fmt: skip
+                "| batch size | records | search docs | load s | rules s | index s "
+                "| records/s (all three) | load records/s | index docs/s "
+                "| peak RSS MB (load / rules / index / overall) | runs |",
+                "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]  # fmt: skip
         for b, row in ing.items():
             p = row["peak_rss_mb"]
             out.append(
                 f"| {int(b):,} | {row['records']:,} | {row['documents']:,} | "
-                f"{_f(row['load_seconds'], 1)} | {_f(row['index_seconds'], 1)} | "
-                f"{_f(row['records_per_s'])} | {_f(row['load_records_per_s'])} | "
-                f"{_f(row['index_docs_per_s'])} | {_f(p.get('load'))} / {_f(p.get('index'))} / "
+                f"{_f(row['load_seconds'], 1)} | {_f(row.get('rules_seconds'), 1)} | "
+                f"{_f(row['index_seconds'], 1)} | {_f(row['records_per_s'])} | "
+                f"{_f(row['load_records_per_s'])} | {_f(row['index_docs_per_s'])} | "
+                f"{_f(p.get('load'))} / {_f(p.get('rules'))} / {_f(p.get('index'))} / "
                 f"{_f(row['max_rss_mb'])} | {len(row['runs'])} |"
             )
         out.append("")
         if backend == "servers" and raw:
             default = ing.get("1000") or next(iter(ing.values()))
-            portal_s = default["load_seconds"] + default["index_seconds"]
+            portal_s = default["load_seconds"] + default.get("rules_seconds", 0.0)
+            portal_s += default["index_seconds"]
             out += [
                 f"Raw `_bulk` of the same {raw['documents']:,} documents "
                 f"({_f(raw['bytes'] / 1e6, 1)} MB NDJSON, {raw['chunk_documents']} per request): "
@@ -116,6 +119,12 @@ def render(size: Size, r: dict[str, Any]) -> str:
             _load_row("portal `/search` (HTML), PostgreSQL + Elasticsearch", ws.get("search"), conc)
         )
         out.append(_load_row("Elasticsearch `_search` directly, same bodies", es.get("load"), conc))
+        for label, key in (
+            ("embedded", "web_embedded_2_workers"),
+            ("PostgreSQL + Elasticsearch", "web_servers_2_workers"),
+        ):
+            if two := r.get(key, {}).get("search"):
+                out.append(_load_row(f"portal `/search`, {label}, `--workers 2`", two, conc))
         out.append("")
         if we.get("search") and ds.get("load"):
             ratios = [we["search"][c]["rps"] / ds["load"][c]["rps"] for c in conc]

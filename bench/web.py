@@ -112,6 +112,17 @@ def bench_portal(size: Size, server: Server, queries: list[Query]) -> dict[str, 
     return out
 
 
+def bench_search(size: Size, server: Server, queries: list[Query]) -> dict[str, Any]:
+    """The search page alone (to compare server set-ups)."""
+    search = search_requests(queries)
+    return {
+        "search_statuses": check_all(server.url, search),
+        "search": measure(
+            "search", server.url, search, size.concurrency, size.load_seconds, size.load_runs
+        ),
+    }
+
+
 def bench_feeds(server: Server, conc: tuple[int, ...], secs: int, runs: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for kind in ("rss",):  # the Atom feed is the same code path
@@ -178,6 +189,7 @@ def feed_database_check(data_dir: Path, servers: dict[str, str] | None) -> dict[
 
     from portal.settings import Settings
     from portal.web.app import create_app
+    from portal.web.views.feeds import FeedCache
 
     os.environ.setdefault("PORTAL_SECRET_KEY", "bench-not-secret")
     kwargs: dict[str, Any] = {"data_dir": data_dir, "today": TODAY, "log_level": "WARNING"}
@@ -210,6 +222,17 @@ def feed_database_check(data_dir: Path, servers: dict[str, str] | None) -> dict[
                 "sql_statements": len(statements),
                 "ms": round(1000 * (time.perf_counter() - started), 2),
             }
+        # A request that finds nothing built: what each cache miss costs (once per feed and
+        # PORTAL_FEED_CACHE_SECONDS).
+        client.app.state.feed_cache = FeedCache(0)  # type: ignore[attr-defined]
+        statements.clear()
+        started = time.perf_counter()
+        response = client.get("/feeds/warnings.rss")
+        out["cache_miss"] = {
+            "status": response.status_code,
+            "sql_statements": len(statements),
+            "ms": round(1000 * (time.perf_counter() - started), 2),
+        }
         event.remove(engine, "before_cursor_execute", count)
     return out
 
