@@ -28,7 +28,6 @@ from portal.storage.models import (
     Enterprise,
     Licence,
     MeasuringInstrument,
-    Operator,
     Product,
     RectificationNotice,
     SamplingInspection,
@@ -190,17 +189,18 @@ def get_credit_file(
     def colour(due: date | None, what: str) -> ColourDecision:
         return due_date_colour(due, today, yellow_months=yellow_months, what=what)
 
+    # The rules' facts hold the public licences, products, equipment, instruments, operators
+    # and notices: the file shows those rows rather than reading them a second time.
+    facts = load_facts(session, [code], today)[code]
     file = CreditFile(enterprise=enterprise)
     file.licences = [
         Coloured(lic, colour(lic.expires_on, "许可证有效期"))
-        for lic in public(Licence, Licence.expires_on, Licence.id)
+        for lic in _ordered(facts.licences, "expires_on")
     ]
-    file.products = public(Product, Product.name, Product.id)
+    file.products = _ordered(facts.products, "name")
     file.equipment = [
         Coloured(eq, colour(eq.next_inspection_due, "定期检验"))
-        for eq in public(
-            SpecialEquipment, SpecialEquipment.next_inspection_due, SpecialEquipment.id
-        )
+        for eq in _ordered(facts.equipment, "next_inspection_due")
     ]
     # Only instruments under mandatory verification have a due date the bureau enforces.
     file.instruments = [
@@ -210,9 +210,7 @@ def get_credit_file(
             if ins.mandatory_verification
             else ColourDecision(Colour.green, "非强制检定计量器具", None, rule="not_mandatory"),
         )
-        for ins in public(
-            MeasuringInstrument, MeasuringInstrument.instrument_no, MeasuringInstrument.id
-        )
+        for ins in _ordered(facts.instruments, "instrument_no")
     ]
     file.operators = [
         PublicOperator(
@@ -227,12 +225,12 @@ def get_credit_file(
             approved_at=op.approved_at,
             published_on=op.published_on,
         )
-        for op in public(Operator, Operator.category, Operator.id)
+        for op in _ordered(facts.operators, "category")
     ]
     # Newest first; records of the same day newest (highest id) first.
-    s, n, c = SamplingInspection, RectificationNotice, EnforcementCase
+    s, c = SamplingInspection, EnforcementCase
     file.sampling_inspections = public(s, s.sampled_on.desc(), s.id.desc())
-    file.rectification_notices = public(n, n.issued_on.desc(), n.id.desc())
+    file.rectification_notices = _ordered(facts.notices, "issued_on", newest_first=True)
     file.enforcement_cases = public(c, c.opened_on.desc(), c.id.desc())
     file.complaints = public(Complaint, Complaint.received_on.desc(), Complaint.id.desc())
     file.designations = list(
@@ -242,12 +240,23 @@ def get_credit_file(
             .order_by(Designation.starts_on.desc(), Designation.id.desc())
         )
     )
-    evaluation = evaluate(load_facts(session, [code], today)[code], today, th)
+    evaluation = evaluate(facts, today, th)
     file.today = today
     file.decisions = evaluation.decisions
     file.notice_decisions = evaluation.notices
     file.open_items = evaluation.open_items
     return file
+
+
+def _ordered(rows: list[T], column: str, *, newest_first: bool = False) -> list[T]:
+    """`rows` by `column`, then id (so that ties come in one order); a missing value first
+    (last when newest first)."""
+
+    def key(row: Any) -> tuple[bool, Any, int]:
+        value = getattr(row, column)
+        return (value is not None, value, row.id)
+
+    return sorted(rows, key=key, reverse=newest_first)
 
 
 def list_enterprises_on(
