@@ -1,5 +1,8 @@
 """Experiments behind the proposals in RESULTS.md "Hotspots" (not part of `bench/run`).
 
+`python -m bench.experiments scaled-index [--copies 10]`: Elasticsearch search at about
+1,000,000 documents (bench/scaled.py).
+
 `python -m bench.experiments threads --size small`: the HTML search page at 1, 8 and 32 clients
 with Jinja's `auto_reload` (a stat of every template file per render) on and off, and the
 worker-thread limit of Starlette's sync views (anyio's default limiter, 40 threads) left
@@ -12,8 +15,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 from bench.common import SIZES, Results, Server, free_port, portal_env
@@ -24,25 +25,16 @@ from bench.web import search_requests
 
 
 def serve(port: int, threads: int, auto_reload: bool) -> None:
-    import anyio.to_thread
+    import os
+
     import uvicorn
-    from starlette.applications import Starlette
 
     from portal.web import templating
     from portal.web.app import create_app
 
+    os.environ["PORTAL_WORKER_THREADS"] = str(threads)
     templating.environment.auto_reload = auto_reload
-    app = create_app()
-    inner = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(a: Starlette) -> AsyncIterator[Any]:
-        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
-        async with inner(a) as state:
-            yield state
-
-    app.router.lifespan_context = lifespan
-    uvicorn.run(app, host="127.0.0.1", port=port, log_config=None)
+    uvicorn.run(create_app(), host="127.0.0.1", port=port, log_config=None)
 
 
 def threads_experiment(size_name: str) -> dict[str, Any]:
@@ -115,11 +107,17 @@ def main() -> None:
     t.add_argument("--size", default="small", choices=sorted(SIZES))
     b = sub.add_parser("search-breakdown")
     b.add_argument("--size", default="small", choices=sorted(SIZES))
+    c = sub.add_parser("scaled-index")
+    c.add_argument("--copies", type=int, default=10)
     args = parser.parse_args()
     if args.command == "serve":
         serve(args.port, args.threads, args.auto_reload == "on")
     elif args.command == "threads":
         threads_experiment(args.size)
+    elif args.command == "scaled-index":
+        from bench.scaled import scaled_index
+
+        scaled_index(args.copies)
     else:
         import json
 
