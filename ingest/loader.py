@@ -1,18 +1,20 @@
 """Load ingest files into the system of record (docs/ingest-format.md, "What the portal does").
 
 Two passes over the input: enterprises first, then every other line, so that a record may name an
-enterprise listed after it. Lines go in batches of `batch_size`, one session and one commit per
-batch; each batch looks up its stored records with one query per kind. A line that cannot be
-loaded is quarantined, never dropped: `loaded + unchanged + quarantined == read`.
+enterprise listed after it. A transaction (one commit) holds `batch_size` lines, worked through in
+chunks of at most LINES_PER_CHUNK: each chunk looks up its stored records with one query per kind
+and writes with one statement per table (ingest/writes.py). A line that cannot be loaded is
+quarantined, never dropped: `loaded + unchanged + quarantined == read`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,8 @@ from portal.logs import get_logger
 from portal.storage.models import Enterprise, QuarantinedRecord
 
 log = get_logger(__name__)
+# Lines read, checked and written together: what an ingest holds in memory.
+LINES_PER_CHUNK = 1000
 
 
 @dataclass
@@ -51,7 +55,9 @@ def ingest_paths(
 ) -> IngestSummary:
     """Load the `.jsonl` files of `paths` (files, or folders searched recursively).
 
-    `progress` is called after each batch with the number of lines it read (an increment). Raises
+    Each transaction (one commit) holds `batch_size` lines; they are read, checked and written
+    LINES_PER_CHUNK lines at a time, so that memory does not grow with `batch_size`. `progress`
+    is called after each chunk with the number of lines it read (an increment). Raises
     FileNotFoundError before loading anything when a path does not exist.
     """
     if batch_size < 1:
@@ -60,17 +66,13 @@ def ingest_paths(
     log.info("ingest.start", files=len(files), batch_size=batch_size)
     run = _Run(session_factory, rectification_days)
     for enterprises in (True, False):
-        batch: list[RawLine] = []
-        for file in files:
-            for line in read_lines(file):
-                if _is_enterprise_line(line.raw) is not enterprises:
-                    continue
-                batch.append(line)
-                if len(batch) >= batch_size:
-                    run.load_batch(batch, progress)
-                    batch = []
-        if batch:
-            run.load_batch(batch, progress)
+        lines = (
+            line
+            for file in files
+            for line in read_lines(file)
+            if _is_enterprise_line(line.raw) is enterprises
+        )
+        run.load(lines, batch_size, progress)
     summary = run.summary
     assert summary.loaded + summary.unchanged + summary.quarantined == summary.read
     log.info(
@@ -102,33 +104,50 @@ def _is_enterprise_line(raw: str) -> bool:
 
 
 class _Run:
-    """The state of one ingest run: its counts and the USCCs of every known enterprise."""
+    """The state of one ingest run: its counts and what it changed."""
 
     def __init__(self, session_factory: sessionmaker[Session], rectification_days: int) -> None:
         self.session_factory = session_factory
         self.rectification_days = rectification_days
         self.summary = IngestSummary()
         self.now = datetime.now(UTC)
-        with session_factory() as session:
-            self.known_usccs: set[str] = set(session.scalars(select(Enterprise.uscc)))
 
-    def load_batch(self, batch: list[RawLine], progress: Callable[[int], None] | None) -> None:
-        parsed = [(line, self._parse(line)) for line in batch]
+    def load(
+        self, lines: Iterator[RawLine], batch_size: int, progress: Callable[[int], None] | None
+    ) -> None:
+        """Load `lines`, `batch_size` to a transaction, LINES_PER_CHUNK at a time within it."""
+        chunks = _chunks(lines, min(LINES_PER_CHUNK, batch_size))
+        more = True
+        while more:
+            with self.session_factory() as session, session.begin():
+                in_transaction = 0
+                while in_transaction < batch_size:
+                    chunk = next(chunks, None)
+                    if chunk is None:
+                        more = False
+                        break
+                    self._load_chunk(session, chunk)
+                    in_transaction += len(chunk)
+                    if progress is not None:
+                        progress(len(chunk))
+
+    def _load_chunk(self, session: Session, chunk: list[RawLine]) -> None:
+        parsed = [(line, self._parse(line)) for line in chunk]
         records = [result for _, result in parsed if isinstance(result, ParsedRecord)]
         bad: list[tuple[RawLine, RecordError]] = []
-        with self.session_factory() as session, session.begin():
-            writes = Writes(stored_rows(session, records))
-            for line, result in parsed:
-                self.summary.read += 1
-                error = result if isinstance(result, RecordError) else None
-                if isinstance(result, ParsedRecord):
-                    error = self._load(session, result, writes)
-                if error is not None:
-                    bad.append((line, error))
-            writes.execute(session)
-            self._quarantine(session, bad)
-        if progress is not None:
-            progress(len(batch))
+        # The enterprises stored (this transaction's earlier chunks included) that the chunk's
+        # records name; enterprises the chunk adds are added as they come.
+        known = _stored_usccs(session, {record.data.uscc for record in records})
+        writes = Writes(stored_rows(session, records))
+        for line, result in parsed:
+            self.summary.read += 1
+            error = result if isinstance(result, RecordError) else None
+            if isinstance(result, ParsedRecord):
+                error = self._load(session, result, writes, known)
+            if error is not None:
+                bad.append((line, error))
+        writes.execute(session)
+        self._quarantine(session, bad)
 
     def _parse(self, line: RawLine) -> ParsedRecord | RecordError:
         if not is_utf8(line.raw):
@@ -138,7 +157,9 @@ class _Run:
         except RecordError as exc:
             return exc
 
-    def _load(self, session: Session, record: ParsedRecord, writes: Writes) -> RecordError | None:
+    def _load(
+        self, session: Session, record: ParsedRecord, writes: Writes, known: set[str]
+    ) -> RecordError | None:
         """Insert, update or skip one valid record; the error when it must be quarantined."""
         source = record.envelope.source
         key = (record.kind, source.system, source.record_id)
@@ -160,7 +181,7 @@ class _Run:
                     f"{source.version} is stored with other content; send a newer version)",
                     **ids,
                 )
-        refusal = self._refuse(session, record, row, writes)
+        refusal = self._refuse(session, record, row, writes, known)
         if refusal is not None:
             return RecordError(refusal, **ids)
         if row is not None:
@@ -168,19 +189,24 @@ class _Run:
             self.summary.affected_usccs.add(row.uscc)
         writes.put(key, record, self._values(record))
         if not data.references_enterprise:
-            self.known_usccs.add(data.uscc)
+            known.add(data.uscc)
         self.summary.loaded += 1
         self.summary.by_kind[record.kind] = self.summary.by_kind.get(record.kind, 0) + 1
         self.summary.affected_usccs.add(data.uscc)
         return None
 
     def _refuse(
-        self, session: Session, record: ParsedRecord, row: Row | None, writes: Writes
+        self,
+        session: Session,
+        record: ParsedRecord,
+        row: Row | None,
+        writes: Writes,
+        known: set[str],
     ) -> str | None:
         """Why a new record or newer version cannot be loaded, given the enterprises known."""
         uscc = record.data.uscc
         if record.data.references_enterprise:
-            if uscc not in self.known_usccs:
+            if uscc not in known:
                 return (
                     f"data.uscc: 未知企业:统一社会信用代码“{uscc}”既未入库也不在本批数据中"
                     "(unknown enterprise: the USCC is neither stored nor in this batch)"
@@ -191,7 +217,7 @@ class _Run:
                     f"data.uscc: 新版本不得更改统一社会信用代码(“{row.uscc}”→“{uscc}”)"
                     "(a newer version may not change the USCC)"
                 )
-        elif uscc in self.known_usccs:
+        elif uscc in known:
             query = select(Enterprise.source_system, Enterprise.source_record_id)
             new = writes.new_enterprise(uscc)
             other = new[1:] if new else session.execute(query.where(Enterprise.uscc == uscc)).one()
@@ -251,6 +277,21 @@ class _Run:
                     quarantined_at=self.now,
                 )
             )
+
+
+def _chunks(lines: Iterator[RawLine], size: int) -> Iterator[list[RawLine]]:
+    while chunk := list(islice(lines, size)):
+        yield chunk
+
+
+def _stored_usccs(session: Session, usccs: set[str]) -> set[str]:
+    """Which of `usccs` are stored enterprises."""
+    wanted = sorted(usccs)
+    stored: set[str] = set()
+    for start in range(0, len(wanted), CHUNK):
+        query = select(Enterprise.uscc).where(Enterprise.uscc.in_(wanted[start : start + CHUNK]))
+        stored.update(session.scalars(query))
+    return stored
 
 
 def _clip(text: str | None, length: int) -> str | None:

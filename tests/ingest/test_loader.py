@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from ingest import IngestSummary, ingest_paths
+from ingest import IngestSummary, ingest_paths, loader
 from ingest.reader import expand_paths, iter_lines, read_lines
 from portal.storage.models import (
     RECORD_TABLES,
@@ -385,3 +385,30 @@ def test_lines_are_streamed_with_their_numbers(tmp_path: Path) -> None:
     assert isinstance(lines, Generator)
     assert [(n, raw) for _, n, raw in lines] == [(1, '{"a": 1}'), (4, '{"b": 2}'), (5, '{"c": 3}')]
     assert [raw.file for raw in iter_lines([tmp_path])] == [path] * 3
+
+
+def test_a_transaction_worked_through_in_chunks_sees_its_own_writes(
+    tmp_path: Path, session_factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With chunks of 2 lines and transactions of 6, later chunks must see what earlier chunks of
+    the same, uncommitted transaction wrote: enterprises, rows and their versions."""
+    monkeypatch.setattr(loader, "LINES_PER_CHUNK", 2)
+    lines = [
+        record("enterprise"),
+        record("enterprise", USCC_B),
+        record("enterprise", USCC_C),
+        record("enterprise", USCC_A, record_id="enterprise-again"),  # a second record, same USCC
+        record("product", version=1, name="一"),
+        record("licence", USCC_C),
+        record("product", version=2, name="二"),  # a newer version of a row of another chunk
+        record("product", version=1, name="一"),  # stale by now
+        record("product", USCC_B, record_id="P-B"),
+    ]
+    steps: list[int] = []
+    path = write_jsonl(tmp_path / "chunks.jsonl", lines)
+    summary = ingest(session_factory, path, batch_size=6, progress=steps.append)
+    assert steps == [2, 2, 2, 2, 1]
+    assert (summary.loaded, summary.unchanged, summary.stale, summary.quarantined) == (7, 1, 1, 1)
+    assert "已由另一条企业记录" in quarantine(session_factory)[4].reason
+    assert one(session_factory, RECORD_TABLES["product"], enterprise_uscc=USCC_A).name == "二"
+    assert row_counts(session_factory)["Product"] == 2
