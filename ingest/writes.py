@@ -1,11 +1,11 @@
-"""The writes of one ingest batch, made with a few bulk statements instead of one ORM object per
-line.
+"""The writes of one chunk of an ingest (ingest/loader.py), made with a few bulk statements
+instead of one ORM object per line.
 
-The loader decides, line by line, what happens to each record (bench/RESULTS.md, hotspot 4: the
-ORM unit of work and PostgreSQL's multi-row INSERTs, re-parsed by psycopg for every batch, took
-most of the load time). `stored_rows` reads what is stored of a batch's records, one query per
+The loader decides, line by line, what happens to each record (bench/RESULTS.md, change 2: the
+ORM unit of work and PostgreSQL's multi-row INSERTs, re-parsed by psycopg for every chunk, took
+most of the load time). `stored_rows` reads what is stored of a chunk's records, one query per
 kind; `Writes` collects the new rows per table and inserts them with one executemany per table at
-the end of the batch (psycopg pipelines it; SQLite's `executemany` is a loop in C), and updates
+the end of the chunk (psycopg pipelines it; SQLite's `executemany` is a loop in C), and updates
 the rarer newer versions in place.
 """
 
@@ -30,9 +30,9 @@ _NOTICE = "rectification_notice"
 
 @dataclass(slots=True)
 class Row:
-    """What the loader needs to know of a stored record, or of one this batch will insert."""
+    """What the loader needs to know of a stored record, or of one this chunk will insert."""
 
-    id: int | None  # None: a new row of this batch, not yet inserted
+    id: int | None  # None: a new row of this chunk, not yet inserted
     version: int
     content_hash: str
     # The enterprise's own USCC, or the USCC the record refers to.
@@ -41,14 +41,14 @@ class Row:
 
 @dataclass
 class Writes:
-    """The rows of a batch, as stored and as they will be after the batch."""
+    """The rows of a chunk, as stored and as they will be after the chunk."""
 
     rows: dict[Key, Row]
     _inserts: dict[str, dict[Key, dict[str, Any]]] = field(
         default_factory=lambda: defaultdict(dict)
     )
     _updates: list[tuple[str, int, dict[str, Any]]] = field(default_factory=list)
-    # Rectification items of the notices written in this batch, by notice.
+    # Rectification items of the notices written in this chunk, by notice.
     _items: dict[Key, list[dict[str, Any]]] = field(default_factory=dict)
 
     def put(self, key: Key, record: ParsedRecord, values: dict[str, Any]) -> None:
@@ -57,7 +57,7 @@ class Writes:
         row = self.rows.get(key)
         uscc: str = values["enterprise_uscc" if "enterprise_uscc" in values else "uscc"]
         if row is None or row.id is None:
-            # New, or a newer version of a row new in this batch: the last version is inserted.
+            # New, or a newer version of a row new in this chunk: the last version is inserted.
             self._inserts[kind][key] = values
             self.rows[key] = Row(None, record.envelope.source.version, record.content_hash, uscc)
         else:
@@ -75,7 +75,7 @@ class Writes:
             ]
 
     def new_enterprise(self, uscc: str) -> Key | None:
-        """The key of the enterprise of `uscc` that this batch inserts, if any."""
+        """The key of the enterprise of `uscc` that this chunk inserts, if any."""
         new = self._inserts.get("enterprise", {})
         return next((key for key, values in new.items() if values["uscc"] == uscc), None)
 
@@ -127,7 +127,7 @@ def _ids(session: Session, table: Table, keys: list[Key]) -> dict[Key, int]:
 
 
 def stored_rows(session: Session, records: list[ParsedRecord]) -> dict[Key, Row]:
-    """The stored rows of the batch's records, by kind and identity: one query per kind (and
+    """The stored rows of the chunk's records, by kind and identity: one query per kind (and
     per CHUNK record ids)."""
     wanted: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for record in records:
