@@ -14,7 +14,6 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from ingest.parsing import ParsedRecord, RecordError, parse_record
 from ingest.reader import RawLine, expand_paths, is_utf8, printable, raw_bytes, read_lines
 from ingest.records import DEFAULT_RECTIFICATION_DAYS
 from ingest.writes import CHUNK, Row, Writes, stored_rows
+from portal.chunks import chunked
 from portal.logs import get_logger
 from portal.storage.models import Enterprise, QuarantinedRecord
 
@@ -116,7 +116,7 @@ class _Run:
         self, lines: Iterator[RawLine], batch_size: int, progress: Callable[[int], None] | None
     ) -> None:
         """Load `lines`, `batch_size` to a transaction, LINES_PER_CHUNK at a time within it."""
-        chunks = _chunks(lines, min(LINES_PER_CHUNK, batch_size))
+        chunks = chunked(lines, min(LINES_PER_CHUNK, batch_size))
         more = True
         while more:
             with self.session_factory() as session, session.begin():
@@ -252,8 +252,7 @@ class _Run:
             return
         hashes = [hashlib.sha256(raw_bytes(line.raw)).hexdigest() for line, _ in bad]
         stored: set[str] = set()
-        for start in range(0, len(hashes), CHUNK):
-            chunk = hashes[start : start + CHUNK]
+        for chunk in chunked(hashes, CHUNK):
             query = select(QuarantinedRecord.raw_hash).where(QuarantinedRecord.raw_hash.in_(chunk))
             stored.update(session.scalars(query))
         for (line, error), raw_hash in zip(bad, hashes, strict=True):
@@ -279,18 +278,11 @@ class _Run:
             )
 
 
-def _chunks(lines: Iterator[RawLine], size: int) -> Iterator[list[RawLine]]:
-    while chunk := list(islice(lines, size)):
-        yield chunk
-
-
 def _stored_usccs(session: Session, usccs: set[str]) -> set[str]:
     """Which of `usccs` are stored enterprises."""
-    wanted = sorted(usccs)
     stored: set[str] = set()
-    for start in range(0, len(wanted), CHUNK):
-        query = select(Enterprise.uscc).where(Enterprise.uscc.in_(wanted[start : start + CHUNK]))
-        stored.update(session.scalars(query))
+    for chunk in chunked(sorted(usccs), CHUNK):
+        stored.update(session.scalars(select(Enterprise.uscc).where(Enterprise.uscc.in_(chunk))))
     return stored
 
 

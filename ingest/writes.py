@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from ingest.parsing import ParsedRecord
 from ingest.records import RectificationNoticeData
+from portal.chunks import chunked
 from portal.storage.models import RECORD_TABLES, RectificationItem
 
 # Values per IN (...) query: well under every backend's limit of bound parameters.
@@ -94,8 +95,7 @@ class Writes:
         notice_ids = _ids(session, _TABLES[_NOTICE], list(self._items))
         items: Table = RectificationItem.__table__  # type: ignore[assignment]
         replaced = [notice_ids[key] for key in self._items if self.rows[key].id is not None]
-        for start in range(0, len(replaced), CHUNK):
-            chunk = replaced[start : start + CHUNK]
+        for chunk in chunked(replaced, CHUNK):
             session.execute(delete(items).where(items.c.notice_id.in_(chunk)))
         rows = [
             {**item, "notice_id": notice_ids[key]}
@@ -116,8 +116,8 @@ def _ids(session: Session, table: Table, keys: list[Key]) -> dict[Key, int]:
     """The row ids of `keys` (all of one kind) in `table`."""
     kind = keys[0][0]
     ids: dict[Key, int] = {}
-    for start in range(0, len(keys), CHUNK):
-        pairs = [(system, record_id) for _, system, record_id in keys[start : start + CHUNK]]
+    for chunk in chunked(keys, CHUNK):
+        pairs = [(system, record_id) for _, system, record_id in chunk]
         query = select(table.c.id, table.c.source_system, table.c.source_record_id).where(
             tuple_(table.c.source_system, table.c.source_record_id).in_(pairs)
         )
@@ -142,8 +142,7 @@ def stored_rows(session: Session, records: list[ParsedRecord]) -> dict[Key, Row]
         )
         systems = sorted({system for system, _ in identities})
         record_ids = sorted({record_id for _, record_id in identities})
-        for start in range(0, len(record_ids), CHUNK):
-            chunk = record_ids[start : start + CHUNK]
+        for chunk in chunked(record_ids, CHUNK):
             # Both columns, so that the unique index on (system, record id) serves the query.
             query = select(*columns).where(
                 table.c.source_system.in_(systems), table.c.source_record_id.in_(chunk)

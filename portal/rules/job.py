@@ -21,12 +21,12 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from itertools import islice
 from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from portal.chunks import chunked
 from portal.logs import get_logger
 from portal.rules.engine import Evaluation, evaluate
 from portal.rules.facts import Facts, load_facts
@@ -88,9 +88,7 @@ def _chunks(
     session_factory: sessionmaker[Session], usccs: Iterable[str] | None, size: int
 ) -> Iterator[list[str]]:
     if usccs is not None:
-        wanted = iter(sorted(set(usccs)))
-        while batch := list(islice(wanted, size)):
-            yield batch
+        yield from chunked(sorted(set(usccs)), size)
         return
     last = ""
     while True:

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
-from itertools import islice
 from typing import Any
 
 from sqlalchemy import Executable, func, select
 from sqlalchemy.orm import Session
 
+from portal.chunks import chunked
 from portal.domain import SAMPLING_LABELS, CreditList, SamplingResult
 from portal.rules.colours import due_date_colour, worst_colour
 from portal.search.base import SearchDocument
@@ -68,8 +68,7 @@ def _enterprise_chunks(
 ) -> Iterator[Sequence[Any]]:
     public = select(*_ENTERPRISE_COLUMNS).where(Enterprise.is_public(today))
     if usccs is not None:
-        wanted = iter(sorted(set(usccs)))
-        while batch := list(islice(wanted, chunk)):
+        for batch in chunked(sorted(set(usccs)), chunk):
             stmt = public.where(Enterprise.uscc.in_(batch)).order_by(Enterprise.id)
             yield session.execute(stmt).all()
         return

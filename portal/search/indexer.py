@@ -12,12 +12,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
-from itertools import islice
 from typing import NamedTuple
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from portal.chunks import chunked
 from portal.errors import SearchUnavailable
 from portal.logs import get_logger
 from portal.search.base import SearchBackend, SearchDocument
@@ -100,8 +100,7 @@ def sync_pending(
     upserted = deleted = 0
     with session_factory() as session:
         usccs = list(session.scalars(select(PendingIndexWork.uscc).order_by(PendingIndexWork.uscc)))
-    chunks = iter(usccs)
-    while chunk := list(islice(chunks, PENDING_CHUNK)):
+    for chunk in chunked(usccs, PENDING_CHUNK):
         result = sync_enterprises(
             session_factory, backend, chunk, today, yellow_months=yellow_months
         )
@@ -171,10 +170,5 @@ def _queue(session_factory: sessionmaker[Session], usccs: set[str], error: str) 
 
 def _done(session_factory: sessionmaker[Session], usccs: set[str]) -> None:
     with session_factory.begin() as session:
-        ordered = sorted(usccs)
-        for start in range(0, len(ordered), PENDING_CHUNK):
-            session.execute(
-                delete(PendingIndexWork).where(
-                    PendingIndexWork.uscc.in_(ordered[start : start + PENDING_CHUNK])
-                )
-            )
+        for chunk in chunked(sorted(usccs), PENDING_CHUNK):
+            session.execute(delete(PendingIndexWork).where(PendingIndexWork.uscc.in_(chunk)))

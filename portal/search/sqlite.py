@@ -21,10 +21,10 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
+from portal.chunks import chunked
 from portal.codes import is_org_code, is_uscc, normalise
 from portal.errors import BadRequest, SearchUnavailable
 from portal.logs import get_logger
@@ -41,7 +41,6 @@ from portal.search.highlight import document_highlights
 from portal.search.tokens import ParsedQuery, RunKind, analyse_field, parse_query
 
 log = get_logger(__name__)
-T = TypeVar("T")
 
 SCHEMA_VERSION = 1
 CHUNK = 500
@@ -63,12 +62,6 @@ DOC_COLUMNS = (
 # Facet field -> docs column (the list facet lives in doc_lists).
 _FACET_COLUMNS = {"district": "district", "industry": "industry", "colour": "colour"}
 _SUFFIX_NEW = "_new"
-
-
-def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
 
 
 def _quote(text: str) -> str:
@@ -299,14 +292,14 @@ class SqliteSearch:
     def upsert(self, documents: Iterable[SearchDocument]) -> int:
         """Add or replace documents, one transaction per chunk of CHUNK documents."""
         written = 0
-        for chunk in _chunks(documents, CHUNK):
+        for chunk in chunked(documents, CHUNK):
             with self._connection(write=True) as conn:
                 written += _write_chunk(conn, chunk, "")
         return written
 
     def delete(self, usccs: Iterable[str]) -> int:
         deleted = 0
-        for chunk in _chunks(dict.fromkeys(usccs), CHUNK):
+        for chunk in chunked(dict.fromkeys(usccs), CHUNK):
             with self._connection(write=True) as conn:
                 marks = ", ".join("?" * len(chunk))
                 sql = f"SELECT id FROM docs WHERE uscc IN ({marks})"
@@ -324,7 +317,7 @@ class SqliteSearch:
                 _drop_tables(conn, _SUFFIX_NEW)  # left over by a crashed rebuild
                 _create_tables(conn, _SUFFIX_NEW)
             try:
-                for chunk in _chunks(documents, CHUNK):
+                for chunk in chunked(documents, CHUNK):
                     with self._connection(write=True) as conn:
                         _write_chunk(conn, chunk, _SUFFIX_NEW)
                 with self._connection(write=True) as conn:

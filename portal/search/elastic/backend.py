@@ -17,12 +17,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from itertools import islice
-from typing import Any, TypeVar
+from typing import Any
 
 from elasticsearch import ApiError, BadRequestError, Elasticsearch, NotFoundError, TransportError
 from elasticsearch.helpers import streaming_bulk
 
+from portal.chunks import chunked
 from portal.codes import is_org_code, is_uscc, normalise
 from portal.errors import BadRequest, ConfigurationError, SearchUnavailable
 from portal.logs import get_logger
@@ -44,19 +44,12 @@ from portal.search.sqlite import CHUNK
 from portal.search.tokens import ParsedQuery, parse_query
 
 log = get_logger(__name__)
-T = TypeVar("T")
 
 # Seconds to wait for a search or an admin call, and for one bulk request of CHUNK documents.
 TIMEOUT = 10.0
 BULK_TIMEOUT = 120.0
 # Retries of a bulk request the cluster turns away as too busy (HTTP 429).
 BULK_RETRIES = 3
-
-
-def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
 
 
 class ElasticsearchSearch:
@@ -126,7 +119,7 @@ class ElasticsearchSearch:
     def _index_actions(self, documents: Iterable[SearchDocument], index: str) -> Iterator[Any]:
         """Bulk actions, pulled from `documents` CHUNK at a time; a USCC repeated within a chunk
         is written once, with its last document (as the embedded search does)."""
-        for chunk in _chunks(documents, CHUNK):
+        for chunk in chunked(documents, CHUNK):
             latest = {doc.uscc: doc for doc in chunk}
             for uscc, doc in latest.items():
                 yield {"_index": index, "_id": uscc, "_source": document_source(doc)}
