@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -116,18 +117,13 @@ class _Run:
         self, lines: Iterator[RawLine], batch_size: int, progress: Callable[[int], None] | None
     ) -> None:
         """Load `lines`, `batch_size` to a transaction, LINES_PER_CHUNK at a time within it."""
-        chunks = chunked(lines, min(LINES_PER_CHUNK, batch_size))
-        more = True
-        while more:
+        size = min(LINES_PER_CHUNK, batch_size)
+        per_transaction = -(-batch_size // size)  # whole chunks: at least batch_size lines
+        chunks = chunked(lines, size)
+        while first := next(chunks, None):
             with self.session_factory() as session, session.begin():
-                in_transaction = 0
-                while in_transaction < batch_size:
-                    chunk = next(chunks, None)
-                    if chunk is None:
-                        more = False
-                        break
+                for chunk in chain([first], islice(chunks, per_transaction - 1)):
                     self._load_chunk(session, chunk)
-                    in_transaction += len(chunk)
                     if progress is not None:
                         progress(len(chunk))
 
@@ -138,7 +134,7 @@ class _Run:
         # The enterprises stored (this transaction's earlier chunks included) that the chunk's
         # records name; enterprises the chunk adds are added as they come.
         known = _stored_usccs(session, {record.data.uscc for record in records})
-        writes = Writes(stored_rows(session, records))
+        writes = Writes(stored_rows(session, (record.key for record in records)))
         for line, result in parsed:
             self.summary.read += 1
             error = result if isinstance(result, RecordError) else None
@@ -162,7 +158,7 @@ class _Run:
     ) -> RecordError | None:
         """Insert, update or skip one valid record; the error when it must be quarantined."""
         source = record.envelope.source
-        key = (record.kind, source.system, source.record_id)
+        key = record.key
         ids = {"kind": record.kind, "system": source.system, "record_id": source.record_id}
         data = record.data
         row = writes.rows.get(key)
@@ -187,7 +183,7 @@ class _Run:
         if row is not None:
             # A newer version may name another enterprise: the one named before is affected too.
             self.summary.affected_usccs.add(row.uscc)
-        writes.put(key, record, self._values(record))
+        writes.put(record, self._values(record))
         if not data.references_enterprise:
             known.add(data.uscc)
         self.summary.loaded += 1

@@ -75,8 +75,9 @@ class ParsedRecord:
         return data
 
     @property
-    def identity(self) -> tuple[str, str]:
-        return self.envelope.source.system, self.envelope.source.record_id
+    def key(self) -> tuple[str, str, str]:
+        """Kind, source system and source record id: what identifies the record's row."""
+        return self.kind, self.envelope.source.system, self.envelope.source.record_id
 
 
 def canonical_hash(value: Any) -> str:

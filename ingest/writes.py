@@ -12,10 +12,11 @@ the rarer newer versions in place.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, select, tuple_, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from ingest.parsing import ParsedRecord
@@ -26,7 +27,6 @@ from portal.storage.models import RECORD_TABLES, RectificationItem
 # Values per IN (...) query: well under every backend's limit of bound parameters.
 CHUNK = 500
 Key = tuple[str, str, str]  # kind, source system, source record id
-_NOTICE = "rectification_notice"
 
 
 @dataclass(slots=True)
@@ -52,9 +52,10 @@ class Writes:
     # Rectification items of the notices written in this chunk, by notice.
     _items: dict[Key, list[dict[str, Any]]] = field(default_factory=dict)
 
-    def put(self, key: Key, record: ParsedRecord, values: dict[str, Any]) -> None:
-        """Write `values` as the record of `key`: a new row, or a newer version of a stored one."""
-        kind = key[0]
+    def put(self, record: ParsedRecord, values: dict[str, Any]) -> None:
+        """Write `values` as the record's row: a new row, or a newer version of a stored one."""
+        key = record.key
+        kind = record.kind
         row = self.rows.get(key)
         uscc: str = values["enterprise_uscc" if "enterprise_uscc" in values else "uscc"]
         if row is None or row.id is None:
@@ -92,7 +93,7 @@ class Writes:
             self._write_items(session)
 
     def _write_items(self, session: Session) -> None:
-        notice_ids = _ids(session, _TABLES[_NOTICE], list(self._items))
+        notice_ids = {key: row.id for key, row in stored_rows(session, self._items).items()}
         items: Table = RectificationItem.__table__  # type: ignore[assignment]
         replaced = [notice_ids[key] for key in self._items if self.rows[key].id is not None]
         for chunk in chunked(replaced, CHUNK):
@@ -112,26 +113,12 @@ _TABLES: dict[str, Table] = {
 }
 
 
-def _ids(session: Session, table: Table, keys: list[Key]) -> dict[Key, int]:
-    """The row ids of `keys` (all of one kind) in `table`."""
-    kind = keys[0][0]
-    ids: dict[Key, int] = {}
-    for chunk in chunked(keys, CHUNK):
-        pairs = [(system, record_id) for _, system, record_id in chunk]
-        query = select(table.c.id, table.c.source_system, table.c.source_record_id).where(
-            tuple_(table.c.source_system, table.c.source_record_id).in_(pairs)
-        )
-        for row_id, system, record_id in session.execute(query):
-            ids[(kind, system, record_id)] = row_id
-    return ids
-
-
-def stored_rows(session: Session, records: list[ParsedRecord]) -> dict[Key, Row]:
-    """The stored rows of the chunk's records, by kind and identity: one query per kind (and
-    per CHUNK record ids)."""
+def stored_rows(session: Session, keys: Iterable[Key]) -> dict[Key, Row]:
+    """The stored rows of `keys`, by kind and identity: one query per kind (and per CHUNK record
+    ids)."""
     wanted: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for record in records:
-        wanted[record.kind].add(record.identity)
+    for kind, system, record_id in keys:
+        wanted[kind].add((system, record_id))
     rows: dict[Key, Row] = {}
     for kind, identities in wanted.items():
         table = _TABLES[kind]

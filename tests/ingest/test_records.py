@@ -49,7 +49,7 @@ def test_kinds_systems_and_channels_match_the_domain() -> None:
 def test_a_minimal_record_of_each_kind_parses(kind: str) -> None:
     parsed = parse_record(line(record(kind)))
     assert parsed.kind == kind
-    assert parsed.identity == (record(kind)["source"]["system"], f"{kind}-{USCC_A}")
+    assert parsed.key == (kind, record(kind)["source"]["system"], f"{kind}-{USCC_A}")
     assert parsed.data.uscc == USCC_A
     assert parsed.envelope.vetting is not None
     assert parsed.envelope.vetting.approved_at == datetime(2026, 10, 1, 1, 30, tzinfo=UTC)
