@@ -209,13 +209,7 @@ class _Chunk:
         }
         rows = {row.source_record_id: row for f in facts.values() for row in f.derived}
         rows.update(self._rows(Designation, set(wanted) - set(rows)))
-        for key, values in wanted.items():
-            row = rows.get(key)
-            if row is None:
-                row = Designation(source_system=RULES_SYSTEM, source_record_id=key)
-                self.session.add(row)
-            self._write(row, values, new=row.id is None)
-        self._withdraw(rows.values(), set(wanted))
+        self._reconcile(Designation, rows, wanted)
 
     def _cases(self, usccs: list[str], evaluations: list[Evaluation]) -> None:
         wanted = {c.key: case_values(c) for ev in evaluations for c in ev.cases}
@@ -225,10 +219,17 @@ class _Chunk:
             or_(e.enterprise_uscc.in_(usccs), e.source_record_id.in_(sorted(wanted))),
         )
         rows = {row.source_record_id: row for row in self.session.scalars(stmt)}
+        self._reconcile(EnforcementCase, rows, wanted)
+
+    def _reconcile(
+        self, model: Any, rows: dict[str, Any], wanted: dict[str, dict[str, Any]]
+    ) -> None:
+        """Write the `wanted` derived rows of `model` (by record id) over the stored `rows`,
+        adding the missing ones; withdraw the stored rows no longer wanted."""
         for key, values in wanted.items():
             row = rows.get(key)
             if row is None:
-                row = EnforcementCase(source_system=RULES_SYSTEM, source_record_id=key)
+                row = model(source_system=RULES_SYSTEM, source_record_id=key)
                 self.session.add(row)
             self._write(row, values, new=row.id is None)
         self._withdraw(rows.values(), set(wanted))
