@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from urllib.parse import urlencode
 
@@ -191,7 +191,7 @@ def _feed(request: Request, kind: str) -> Response:
     query = f"?{urlencode(filters)}" if filters else ""
     today = portal.today()
     feed = cache.get(
-        (kind, query, today), lambda: _build_feed(portal, kind, district, industry, query)
+        (kind, query, today), lambda: _build_feed(portal, kind, today, district, industry, query)
     )
     headers = {
         "ETag": feed.etag,
@@ -204,9 +204,14 @@ def _feed(request: Request, kind: str) -> Response:
 
 
 def _build_feed(
-    portal: PortalContext, kind: str, district: str | None, industry: str | None, query: str
+    portal: PortalContext,
+    kind: str,
+    today: date,
+    district: str | None,
+    industry: str | None,
+    query: str,
 ) -> BuiltFeed:
-    today = portal.today()
+    """The feed as of `today` (the day it is cached under)."""
     size = portal.settings.feed_size
     with portal.session() as session:
         current = latest_warnings(session, today, limit=size, district=district, industry=industry)
