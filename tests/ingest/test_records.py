@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, get_args
 
+import jsonschema
 import pytest
 
 from ingest.parsing import RecordError, canonical_hash, parse_record
@@ -220,7 +221,6 @@ def test_write_json_schemas(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_valid_records_satisfy_the_json_schemas(kind: str) -> None:
-    jsonschema = pytest.importorskip("jsonschema")
     schemas = json_schemas()
     value = record(kind)
     jsonschema.validate(value, schemas["envelope.schema.json"])

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from ingest import sample_pools
+from ingest.parsing import RecordError, parse_record
 from ingest.sample_data import FILES, PENGSHENGXIN, REJECTIONS, WEILI, write_sample_data
 from portal.codes import validate_org_code, validate_uscc
 from portal.domain import COMPLAINT_CHANNELS, DISTRICTS, INDUSTRIES, Colour, CreditList
@@ -215,18 +216,17 @@ def test_rejected_examples_hold_one_line_per_failure(sample: tuple[Path, dict[st
 
 
 def test_records_validate_with_the_ingest_models(sample: tuple[Path, dict[str, int]]) -> None:
-    parsing = pytest.importorskip("ingest.parsing")
     out, _ = sample
     for name in GOOD_FILES:
         for line in _lines(out / name):
-            parsing.parse_record(line)
+            parse_record(line)
     lines = _lines(out / "rejected-examples.jsonl")
     for failure, line in zip(REJECTIONS, lines, strict=True):
         if failure == "unknown_uscc":  # valid on its own: the loader finds no such enterprise
-            parsing.parse_record(line)
+            parse_record(line)
         else:
-            with pytest.raises(parsing.RecordError):
-                parsing.parse_record(line)
+            with pytest.raises(RecordError):
+                parse_record(line)
 
 
 def test_counts_scale_with_enterprises_and_progress_adds_up(
