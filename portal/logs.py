@@ -1,4 +1,14 @@
-"""Structured key=value logging for the portal, ingest and the CLI."""
+"""Structured logging for the portal, ingest and the CLI, with structlog over standard logging.
+
+Call sites read `log.info("event", key=value)` (structlog's bound loggers); every record, from
+structlog or from a library's standard `logging` logger, leaves as one logfmt line on stderr:
+
+    timestamp=2026-12-01T20:15:03Z level=info logger=ingest event=ingest.done read=3045 …
+
+with the traceback on the lines after it when there is one (`log.exception(...)` inside an
+`except`, or `exc_info=error` with an exception object outside one). The records stay standard
+`logging` records whose message is the event, so `caplog` and any handler see the same events.
+"""
 
 from __future__ import annotations
 
@@ -6,60 +16,38 @@ import logging
 import sys
 from typing import Any
 
+import structlog
+from structlog.typing import EventDict, WrappedLogger
 
-class KeyValueFormatter(logging.Formatter):
-    """`time level logger event key=value ...`: one line per event, easy to grep and to parse."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        fields: dict[str, Any] = getattr(record, "fields", {})
-        parts = [
-            self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
-            record.levelname.lower(),
-            record.name,
-            record.getMessage(),
-        ]
-        parts += [f"{k}={_quote(v)}" for k, v in fields.items()]
-        line = " ".join(parts)
-        if record.exc_info:
-            line += "\n" + self.formatException(record.exc_info)
-        return line
+# Attributes of a standard LogRecord: a field of the same name would be refused by `logging`.
+_RECORD_ATTRIBUTES = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {
+    "message",
+    "asctime",
+}
+# ...except the arguments of `logging` itself, which structlog hands on as arguments.
+_LOGGING_ARGUMENTS = frozenset(structlog.stdlib.LOG_KWARG_NAMES)
+_KEY_ORDER = ["timestamp", "level", "logger", "event"]
 
 
-def _quote(value: Any) -> str:
-    text = str(value)
-    if not text or any(c.isspace() or c in '"=' for c in text):
-        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return text
+def _keep_reserved_fields(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
+    """Rename a field that clashes with a LogRecord attribute (`name=` becomes `name_=`)."""
+    for key in [k for k in event_dict if k in _RECORD_ATTRIBUTES - _LOGGING_ARGUMENTS]:
+        event_dict[f"{key}_"] = event_dict.pop(key)
+    return event_dict
 
 
-class Logger:
-    """A thin wrapper so that call sites read `log.info("event", key=value)`."""
+class _Renderer:
+    """logfmt for the fields, then the traceback (if any) on the following lines."""
 
-    def __init__(self, name: str) -> None:
-        self._logger = logging.getLogger(name)
+    def __init__(self) -> None:
+        self._logfmt = structlog.processors.LogfmtRenderer(
+            key_order=_KEY_ORDER, drop_missing=True, bool_as_flag=False
+        )
 
-    def _log(self, level: int, event: str, exc_info: bool, fields: dict[str, Any]) -> None:
-        if self._logger.isEnabledFor(level):
-            self._logger.log(level, event, exc_info=exc_info, extra={"fields": fields})
-
-    def debug(self, event: str, **fields: Any) -> None:
-        self._log(logging.DEBUG, event, False, fields)
-
-    def info(self, event: str, **fields: Any) -> None:
-        self._log(logging.INFO, event, False, fields)
-
-    def warning(self, event: str, **fields: Any) -> None:
-        self._log(logging.WARNING, event, False, fields)
-
-    def error(self, event: str, **fields: Any) -> None:
-        self._log(logging.ERROR, event, False, fields)
-
-    def exception(self, event: str, **fields: Any) -> None:
-        self._log(logging.ERROR, event, True, fields)
-
-
-def get_logger(name: str) -> Logger:
-    return Logger(name)
+    def __call__(self, logger: WrappedLogger, name: str, event_dict: EventDict) -> str:
+        trace = event_dict.pop("exception", None)
+        line = self._logfmt(logger, name, event_dict)
+        return f"{line}\n{trace}" if trace else line
 
 
 class _StderrHandler(logging.StreamHandler):
@@ -74,9 +62,44 @@ class _StderrHandler(logging.StreamHandler):
         pass
 
 
+def _formatter() -> logging.Formatter:
+    return structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[
+            structlog.stdlib.add_logger_name,
+            structlog.stdlib.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.stdlib.ExtraAdder(),
+        ],
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.processors.format_exc_info,
+            _Renderer(),
+        ],
+    )
+
+
+structlog.configure(
+    processors=[
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.filter_by_level,
+        _keep_reserved_fields,
+        structlog.stdlib.render_to_log_kwargs,
+    ],
+    logger_factory=structlog.stdlib.LoggerFactory(),
+    wrapper_class=structlog.stdlib.BoundLogger,
+    cache_logger_on_first_use=True,
+)
+
+
+def get_logger(name: str) -> structlog.stdlib.BoundLogger:
+    logger: structlog.stdlib.BoundLogger = structlog.stdlib.get_logger(name)
+    return logger
+
+
 def configure(level: str = "INFO") -> None:
+    """Send every record to stderr as logfmt, from `level` up (settings `PORTAL_LOG_LEVEL`)."""
     handler = _StderrHandler()
-    handler.setFormatter(KeyValueFormatter())
+    handler.setFormatter(_formatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

@@ -11,7 +11,6 @@ error with its Chinese message and `extensions: {code, status}`; a query the sch
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -43,13 +42,12 @@ from portal.graphql.enums import Colour, CreditList
 from portal.graphql.objections import Mutation, Objection, find_objection
 from portal.graphql.relay import window
 from portal.graphql.types import CreditFile
+from portal.logs import get_logger
 from portal.rules.model import Thresholds
 from portal.search.base import SearchQuery
 from portal.storage import queries
 
-# Standard logging (formatted by portal.logs) because the traceback of a resolver's error is
-# only available as an exception object here, not as the exception being handled.
-_log = logging.getLogger(__name__)
+_log = get_logger(__name__)
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
@@ -301,10 +299,10 @@ class PortalSchema(strawberry.Schema):
                 "detail": str(original),
                 "query": (query or "")[:500],
             }
-            exc_info = None
-            if not isinstance(original, PortalError):
-                exc_info = (type(original), original, original.__traceback__)
-            _log.error("graphql.error", exc_info=exc_info, extra={"fields": fields})
+            # The traceback is only at hand as the exception object here, not as the exception
+            # being handled: it is passed as such.
+            exc_info = None if isinstance(original, PortalError) else original
+            _log.error("graphql.error", exc_info=exc_info, **fields)
 
 
 schema = PortalSchema(

@@ -202,4 +202,4 @@ def test_unexpected_error_is_logged_with_traceback(caplog: pytest.LogCaptureFixt
     assert result.errors and result.errors[0].message == "服务器内部错误,请稍后再试"
     records = [r for r in caplog.records if r.getMessage() == "graphql.error"]
     assert records and records[0].exc_info and "kaboom" in str(records[0].exc_info[1])
-    assert records[0].fields["path"] == "listCounts"  # type: ignore[attr-defined]
+    assert records[0].path == "listCounts"  # type: ignore[attr-defined]

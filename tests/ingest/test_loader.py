@@ -192,9 +192,9 @@ def test_bad_lines_are_quarantined_with_their_reasons(
 
     warnings = [r for r in caplog.records if r.getMessage() == "ingest.quarantined"]
     assert len(warnings) == len(bad) and all(r.levelno == logging.WARNING for r in warnings)
-    assert {getattr(r, "fields")["line"] for r in warnings} == set(stored)  # noqa: B009
+    assert {getattr(r, "line") for r in warnings} == set(stored)  # noqa: B009
     done = [r for r in caplog.records if r.getMessage() == "ingest.done"]
-    assert getattr(done[0], "fields")["quarantined"] == len(bad)  # noqa: B009
+    assert getattr(done[0], "quarantined") == len(bad)  # noqa: B009
 
 
 def test_a_bad_line_loaded_twice_is_stored_once(tmp_path: Path, session_factory: Factory) -> None:
