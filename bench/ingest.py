@@ -309,8 +309,8 @@ def export_documents(size: Size, target: Path) -> int:
 
 
 def bench_raw_bulk(size: Size, runs: int) -> dict[str, Any]:
+    from portal.search.base import CHUNK
     from portal.search.elastic.mapping import index_settings, mappings
-    from portal.search.sqlite import CHUNK
 
     ndjson = size_dir(size) / "documents.ndjson"
     count = export_documents(size, ndjson)

@@ -6,8 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from portal.errors import BadRequest
+
 # Fields a search can be filtered and faceted by, in the order the site shows them.
 FACET_FIELDS = ("district", "industry", "list", "colour")
+# Documents per transaction (embedded) or bulk request (Elasticsearch) when writing the index.
+CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,19 @@ class SearchQuery:
     filters: dict[str, str] = field(default_factory=dict)
     offset: int = 0
     limit: int = 20
+
+
+def checked_filters(query: SearchQuery) -> dict[str, str]:
+    """The checks every backend makes before it searches, in one place: paging that is not
+    negative (a limit of 0 asks for the total and facets only) and known filters. Returns the
+    filters that are set."""
+    if query.offset < 0 or query.limit < 0:
+        raise BadRequest("分页参数不能为负数")
+    filters = {k: v for k, v in query.filters.items() if v}
+    unknown = sorted(set(filters) - set(FACET_FIELDS))
+    if unknown:
+        raise BadRequest(f"不支持的筛选条件:{'、'.join(unknown)}")
+    return filters
 
 
 @dataclass(frozen=True)

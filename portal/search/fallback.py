@@ -25,6 +25,7 @@ from portal.search.base import (
     SearchHit,
     SearchQuery,
     SearchResult,
+    checked_filters,
 )
 from portal.search.highlight import document_highlights
 from portal.search.tokens import parse_query
@@ -42,12 +43,8 @@ class SqlFallbackSearch:
         self._today = today
 
     def search(self, query: SearchQuery) -> SearchResult:
-        if query.offset < 0 or query.limit < 1:
-            raise BadRequest("分页参数有误")
-        unknown = set(query.filters) - set(FACET_FIELDS)
-        if unknown:
-            raise BadRequest(f"未知筛选条件:{'、'.join(sorted(unknown))}")
-        if query.filters.get("colour"):
+        filters = checked_filters(query)
+        if filters.get("colour"):
             raise BadRequest("检索服务暂不可用,数据库简易检索暂不支持按预警颜色筛选,请稍后再试")
         today = self._today()
         text = query.text.strip()
@@ -62,12 +59,10 @@ class SqlFallbackSearch:
             conditions += [_contains(term, today) for term in terms]
         with self._sessions() as session:
             facets = {
-                name: _facet(
-                    session, name, [*conditions, *_filters(query.filters, today, name)], today
-                )
+                name: _facet(session, name, [*conditions, *_filters(filters, today, name)], today)
                 for name in FACET_FIELDS
             }
-            where = conditions + _filters(query.filters, today)
+            where = conditions + _filters(filters, today)
             total = session.scalar(select(func.count()).select_from(Enterprise).where(*where))
             rows = session.scalars(
                 select(Enterprise)

@@ -29,6 +29,7 @@ from portal.codes import is_org_code, is_uscc, normalise
 from portal.errors import BadRequest, SearchUnavailable
 from portal.logs import get_logger
 from portal.search.base import (
+    CHUNK,
     FACET_FIELDS,
     FacetValue,
     Highlight,
@@ -36,6 +37,7 @@ from portal.search.base import (
     SearchHit,
     SearchQuery,
     SearchResult,
+    checked_filters,
 )
 from portal.search.highlight import document_highlights
 from portal.search.tokens import ParsedQuery, RunKind, analyse_field, parse_query
@@ -43,7 +45,6 @@ from portal.search.tokens import ParsedQuery, RunKind, analyse_field, parse_quer
 log = get_logger(__name__)
 
 SCHEMA_VERSION = 1
-CHUNK = 500
 
 # Searchable fields with their bm25 weights: name (and former names) far above products, above
 # the legal representative, above record texts and address.
@@ -351,12 +352,7 @@ class SqliteSearch:
     # -- searching -----------------------------------------------------------------------------
 
     def search(self, query: SearchQuery) -> SearchResult:
-        if query.offset < 0 or query.limit < 0:
-            raise BadRequest("分页参数不能为负数")
-        filters = {k: v for k, v in query.filters.items() if v}
-        unknown = sorted(set(filters) - set(FACET_FIELDS))
-        if unknown:
-            raise BadRequest(f"不支持的筛选条件:{'、'.join(unknown)}")
+        filters = checked_filters(query)
         parsed = parse_query(query.text)
         code = normalise(query.text)
         with self._connection() as conn:

@@ -83,6 +83,20 @@ def test_what_the_fallback_cannot_do_is_refused_not_ignored(fallback: SqlFallbac
         fallback.search(SearchQuery("!!!"))
 
 
+def test_the_fallback_checks_a_query_as_every_backend_does(
+    fallback: SqlFallbackSearch, usccs: dict[str, str], tmp_path: Path
+) -> None:
+    engine = SqliteSearch(tmp_path / "search.sqlite3")
+    # A limit of 0 asks for the total alone, as on the engines (it was refused here).
+    assert fallback.search(SearchQuery("钛", limit=0)).total == 2
+    for backend in (fallback, engine):
+        with pytest.raises(BadRequest, match="分页参数不能为负数"):
+            backend.search(SearchQuery("钛", offset=-1))
+        with pytest.raises(BadRequest, match="不支持的筛选条件:scale"):
+            backend.search(SearchQuery("钛", filters={"scale": "large"}))
+    engine.close()
+
+
 def test_resilient_search_answers_from_sql_when_the_engine_fails(
     fallback: SqlFallbackSearch, usccs: dict[str, str], tmp_path: Path
 ) -> None:

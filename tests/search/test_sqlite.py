@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from portal.codes import make_uscc
 from portal.errors import BadRequest, SearchUnavailable
-from portal.search.base import FacetValue, SearchDocument, SearchQuery, SearchResult
-from portal.search.sqlite import CHUNK, SCHEMA_VERSION, SqliteSearch, match_expression
+from portal.search.base import CHUNK, FacetValue, SearchDocument, SearchQuery, SearchResult
+from portal.search.sqlite import SCHEMA_VERSION, SqliteSearch, match_expression
 from portal.search.tokens import parse_query
 
 

@@ -27,6 +27,7 @@ from portal.codes import is_org_code, is_uscc, normalise
 from portal.errors import BadRequest, ConfigurationError, SearchUnavailable
 from portal.logs import get_logger
 from portal.search.base import (
+    CHUNK,
     FACET_FIELDS,
     FacetValue,
     Highlight,
@@ -34,13 +35,13 @@ from portal.search.base import (
     SearchHit,
     SearchQuery,
     SearchResult,
+    checked_filters,
 )
 from portal.search.elastic import queries
 from portal.search.elastic.indexes import IndexAdmin
 from portal.search.elastic.mapping import document_source
 from portal.search.elastic.names import alias_name, check_prefix, index_name
 from portal.search.highlight import document_highlights
-from portal.search.sqlite import CHUNK
 from portal.search.tokens import ParsedQuery, parse_query
 
 log = get_logger(__name__)
@@ -210,12 +211,7 @@ class ElasticsearchSearch:
     # -- searching -----------------------------------------------------------------------------
 
     def search(self, query: SearchQuery) -> SearchResult:
-        if query.offset < 0 or query.limit < 0:
-            raise BadRequest("分页参数不能为负数")
-        filters = {k: v for k, v in query.filters.items() if v}
-        unknown = sorted(set(filters) - set(FACET_FIELDS))
-        if unknown:
-            raise BadRequest(f"不支持的筛选条件:{'、'.join(unknown)}")
+        filters = checked_filters(query)
         parsed = parse_query(query.text)
         code = normalise(query.text)
         self._ensure_alias()
