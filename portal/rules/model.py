@@ -176,8 +176,9 @@ def start_of_china_day(day: date) -> datetime:
 
 def public_day(record: Any) -> date:
     """The day a public record became public: its publication day, or the day it was approved."""
-    if record.published_on is not None:
-        return record.published_on
+    published: date | None = record.published_on
+    if published is not None:
+        return published
     if record.approved_at is not None:
         return china_day(record.approved_at)
     return date.min
