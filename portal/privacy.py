@@ -8,19 +8,25 @@ These functions are pure: `find_personal_data` says what is where, `mask_text` m
 
 What is found, and how it is masked (masked digits become "*", separators stay as written):
 
-| kind | found when | masked |
-| --- | --- | --- |
-| 居民身份证号 (GB 11643) | 18 characters: a province code, a real date of birth and a valid ISO 7064 MOD 11-2 check character (X allowed); 15 digits (the pre-1999 ID, no check digit) only after 身份证 or 证件号 | first 4 and last 4 kept: `6101**********1234`, `6103*******1234` |
-| mobile number | a valid Chinese mobile number, with or without +86 / 0086 and separators (the `phonenumbers` library) | first 3 and last 4 digits of the number kept: `138****5678`, `+86 139 **** 5678` |
-| landline number | a valid number with its area code, `0917-3212345`, `(029)88881234`, … (`phonenumbers`) | the area code and the last 4 digits kept: `0917-***2345` |
-| e-mail address | `local@domain.tld` | the first character of the local part and the domain kept: `z***@163.com` |
-| bank card number | 16 to 19 digits (spaces or hyphens between groups allowed) starting with 3, 4, 5 or 6 whose Luhn check holds | first 4 and last 4 kept: `6222 **** **** 1234` |
+- 居民身份证号 (GB 11643): 18 characters with a province code, a real date of birth and a valid
+  ISO 7064 MOD 11-2 check character (X allowed); the pre-1999 15-digit ID (no check digit) only
+  after 身份证 or 证件号. The first 4 and last 4 characters kept: `6101**********1234`,
+  `6103*******1234`.
+- Mobile numbers: valid Chinese mobile numbers, with or without +86 / 0086 and separators (found
+  by the `phonenumbers` library, Google's libphonenumber). The first 3 and last 4 digits of the
+  number kept: `138****5678`, `+86 139 **** 5678`.
+- Landline numbers: valid numbers with their area code, `0917-3212345`, `(029)88881234`, …
+  (`phonenumbers`). The area code and the last 4 digits kept: `0917-***2345`.
+- E-mail addresses: the first character of the local part and the domain kept: `z***@163.com`.
+- Bank card numbers: 16 to 19 digits (spaces or hyphens between groups allowed) starting with
+  3, 4, 5 or 6 whose Luhn check holds. The first 4 and last 4 digits kept: `6222 **** **** 1234`.
 
 Not personal data, and never masked: USCCs (GB 32100; an all-digit USCC is recognised by its own
 check character), organisation codes, licence, case, notice and record numbers (letters or other
-digits next to the digits keep them from matching), dates, batch numbers, amounts of money and
-short service numbers such as 12315. A number is only taken for an ID when its check character is
-right, so a mistyped ID stays as written: masking is precise rather than eager.
+digits next to the digits keep them from matching), dates, batch numbers, amounts of money,
+short service numbers such as 12315 and an enterprise's 400 / 800 hotline. A number is only taken
+for an ID when its check character is right: a mistyped ID stays as written (unless, by chance, it
+passes as a card number), as the price of leaving codes and record numbers alone.
 """
 
 from __future__ import annotations
@@ -69,7 +75,12 @@ _PROVINCES = frozenset(
 # Letters or digits next to a number make it part of a code (SC1266…, XK14-…, T6103…).
 _EDGE_BEFORE = r"(?<![0-9A-Za-z])"
 _EDGE_AFTER = r"(?![0-9A-Za-z])"
-_ID18 = re.compile(_EDGE_BEFORE + r"[1-9][0-9]{5}(?:18|19|20)[0-9]{2}[01][0-9][0-3][0-9][0-9]{3}[0-9Xx]" + _EDGE_AFTER)  # fmt: skip
+# Region, year of birth (18xx to 20xx), month, day, sequence, check character.
+_ID18 = re.compile(
+    _EDGE_BEFORE
+    + r"[1-9][0-9]{5}(?:18|19|20)[0-9]{2}[01][0-9][0-3][0-9][0-9]{3}[0-9Xx]"
+    + _EDGE_AFTER
+)
 # A 15-digit number is as often an old business registration number: an ID only when named.
 _ID15 = re.compile(
     r"(?:身份证|证件号)[^0-9A-Za-z]{0,6}?"
@@ -77,7 +88,9 @@ _ID15 = re.compile(
     + r"([1-9][0-9]{5}[0-9]{2}[01][0-9][0-3][0-9][0-9]{3})"
     + _EDGE_AFTER
 )
-_CARD = re.compile(_EDGE_BEFORE + r"[3-6][0-9]{3}(?:[ -]?[0-9]{4}){2,3}(?:[ -]?[0-9]{1,4})?" + _EDGE_AFTER)
+_CARD = re.compile(
+    _EDGE_BEFORE + r"[3-6][0-9]{3}(?:[ -]?[0-9]{4}){2,3}(?:[ -]?[0-9]{1,4})?" + _EDGE_AFTER
+)
 _EMAIL = re.compile(
     r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9][A-Za-z0-9._%+-]*)@"
     r"((?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,})(?![A-Za-z0-9-])"

@@ -90,7 +90,8 @@ def mask_open_item(item: OpenItem) -> OpenItem:
 
 def mask_credit_file(file: CreditFile) -> None:
     """Mask every free text of a credit file: its rows, the rules' decisions and open items."""
-    mask_rows(c.record for c in (*file.licences, *file.equipment))
+    mask_rows(c.record for c in file.licences)
+    mask_rows(c.record for c in file.equipment)
     mask_rows([*file.sampling_inspections, *file.rectification_notices])
     mask_rows([*file.enforcement_cases, *file.complaints, *file.designations])
     file.decisions = {k: mask_decision(d) for k, d in file.decisions.items()}

@@ -10,7 +10,6 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
-from typing import Any
 
 import pytest
 from elasticsearch import Elasticsearch
@@ -41,7 +40,13 @@ CARD = "6222023700123456784"
 PII = f"(举报人身份证号{ID},手机{MOBILE},电话{LANDLINE},邮箱{EMAIL},银行卡{CARD})"
 # What must never appear (the landline without its area code too), and what must instead.
 RAW = (ID, MOBILE, "3256789", "wang.xiaohong", CARD)
-MASKED = ("6103**********0026", "138****2345", "0917-***6789", "w***@163.com", "6222***********6784")
+MASKED = (
+    "6103**********0026",
+    "138****2345",
+    "0917-***6789",
+    "w***@163.com",
+    "6222***********6784",
+)
 WORD = "酿造食醋"  # in the complaint: a search for it returns the complaint text as a snippet
 
 
@@ -62,15 +67,16 @@ def _seed(ctx: PortalContext) -> Seeded:
     factory = ctx.session_factory
     with session_scope(factory) as s:
         e = f.add_enterprise(s, "宝鸡市隐私测试食品有限公司", legal_representative="王建国")
-        lists = {
-            "quality_safety_warning": date(2026, 11, 1),
-            "blacklist": date(2026, 11, 1),
-            "exemplary": date(2026, 1, 1),
-        }
-        for name, starts in lists.items():
+        for name in ("quality_safety_warning", "blacklist"):
+            f.add_designation(s, e, name, title=text(f"{name}标题"), reason=text(f"{name}理由"))
+        # Another enterprise: exemplary (lapsed for the first one), and a bad record still in
+        # its grace period (upgraded for the first one).
+        other = f.add_enterprise(s, "宝鸡市隐私测试示范企业有限公司")
+        for name, starts in (("exemplary", date(2026, 1, 1)), ("bad_records", date(2026, 11, 20))):
             f.add_designation(
-                s, e, name, title=text(f"{name}标题"), reason=text(f"{name}理由"), starts_on=starts
-            )
+                s, other, name, title=text(f"{name}标题"), reason=text(f"{name}理由"),
+                starts_on=starts, published_on=starts,
+            )  # fmt: skip
         # A bad record never corrected: the rules upgrade it, quoting its title in theirs.
         bad = f.add_designation(
             s, e, "bad_records", title=text("不良信息标题"), reason=text("不良信息理由"),
@@ -92,9 +98,7 @@ def _seed(ctx: PortalContext) -> Seeded:
         f.add_licence(s, e, scope=text("许可范围"))
         f.add_equipment(s, e, location=text("使用地点"))
         f.add_correction(s, e, note=text("纠正说明"))
-        seeded = Seeded(
-            e.uscc, bad.source_system, bad.source_record_id, "", complaint.summary
-        )
+        seeded = Seeded(e.uscc, bad.source_system, bad.source_record_id, "", complaint.summary)
     run_rules(factory, TODAY)
     with session_scope(factory) as s:
         objection = submit_objection(
@@ -104,8 +108,9 @@ def _seed(ctx: PortalContext) -> Seeded:
             now=datetime(2026, 11, 24, 2, tzinfo=UTC), today=TODAY,
         )  # fmt: skip
         seeded.reference = objection.reference
-        set_status(s, objection.reference, ObjectionStatus.under_review,
-                   note=text("已联系举报人"), now=datetime(2026, 11, 24, 3, tzinfo=UTC))  # fmt: skip
+        note = text("已联系举报人")
+        set_status(s, objection.reference, ObjectionStatus.under_review, note=note,
+                   now=datetime(2026, 11, 24, 3, tzinfo=UTC))  # fmt: skip
     rebuild_all(factory, ctx.search, TODAY)
     return seeded
 
@@ -200,14 +205,15 @@ def test_personal_data_in_free_text_appears_in_no_output(portal: PortalContext) 
         }
         outputs["graphql"] = _graphql(client, seeded)
         outputs["search index"] = _index_contents(portal)
+        leaks = {where: [r for r in RAW if r in out] for where, out in outputs.items()}
+        assert {w: found for w, found in leaks.items() if found} == {}
         # Nothing is findable by the numbers themselves.
         for raw in (ID, MOBILE, CARD):
             assert seeded.uscc not in client.get("/search", params={"q": raw}).text
 
-    leaks = {where: [r for r in RAW if r in out] for where, out in outputs.items()}
-    assert {w: found for w, found in leaks.items() if found} == {}
     # The masked forms are there instead, everywhere the texts are shown.
-    for where in (f"/enterprises/{seeded.uscc}", "/blacklist", "/feeds/warnings.rss",
+    for where in (f"/enterprises/{seeded.uscc}", "/", "/warnings", "/blacklist", "/bad-records",
+                  "/exemplary", "/feeds/warnings.rss",
                   "/feeds/warnings.atom", "graphql", "search index",
                   f"/objections/{seeded.reference}"):  # fmt: skip
         assert all(m in outputs[where] for m in MASKED), where
