@@ -41,6 +41,7 @@ from portal.domain import (
 )
 from portal.errors import BadRequest, NotFound, TooManyRequests
 from portal.logs import get_logger
+from portal.privacy import mask_text
 from portal.storage import models as m
 from portal.storage.queries import PublicOperator, mask_name
 
@@ -118,13 +119,14 @@ class PublicObjection:
         return cls(
             reference=o.reference,
             status=ObjectionStatus(o.status),
-            status_note=o.status_note,
+            # Personal data a note or the record's summary may quote is masked (portal.privacy).
+            status_note=mask_text(o.status_note),
             record_kind=o.record_kind,
             record_source_system=o.record_source_system,
             record_source_id=o.record_source_id,
             enterprise_uscc=o.enterprise_uscc,
             enterprise_name=o.enterprise_name,
-            record_summary=o.record_summary,
+            record_summary=mask_text(o.record_summary),
             submitted_at=o.submitted_at,
             updated_at=o.updated_at,
         )
@@ -190,7 +192,9 @@ def find_target(session: Session, kind: str, system: str, source_id: str, today:
     )
     if enterprise is None:
         raise NotFound(RECORD_NOT_PUBLIC)
-    return Target(kind, system, source_id, uscc, enterprise.name, _SUMMARIES[kind](record)[:300])
+    # The summary is what the form shows and the objection keeps: as public as the record.
+    summary = mask_text(_SUMMARIES[kind](record))[:300]
+    return Target(kind, system, source_id, uscc, enterprise.name, summary)
 
 
 # ---- validation ------------------------------------------------------------------------------

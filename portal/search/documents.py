@@ -1,6 +1,9 @@
 """Search documents from the system of record: one per public enterprise, built from its public
 facts on a given day.
 
+Record texts are masked (portal.privacy) before they become part of a document: a resident ID or
+telephone number in a complaint is neither stored in the index nor findable, on either backend.
+
 Enterprises are read in chunks (keyset paging, plain rows, so nothing accumulates in the session);
 each chunk's facts are loaded with one query per kind of record over the chunk's USCCs.
 """
@@ -17,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from portal.chunks import chunked
 from portal.domain import SAMPLING_LABELS, CreditList, SamplingResult
+from portal.privacy import mask_text
 from portal.rules.colours import due_date_colour, worst_colour
 from portal.search.base import SearchDocument
 from portal.storage.models import (
@@ -100,7 +104,7 @@ def _sampling_text(product: str, result: str, failed_items: list[str] | None) ->
 
 
 def _texts(session: Session, today: date, usccs: list[str]) -> dict[str, list[str]]:
-    """Searchable texts of the chunk's public records, per USCC."""
+    """Searchable texts of the chunk's public records, per USCC, personal data masked."""
     texts: dict[str, list[str]] = defaultdict(list)
     s = SamplingInspection
     for uscc, product, result, failed in session.execute(
@@ -108,7 +112,7 @@ def _texts(session: Session, today: date, usccs: list[str]) -> dict[str, list[st
         .where(s.enterprise_uscc.in_(usccs), s.is_public(today))
         .order_by(s.enterprise_uscc, s.sampled_on, s.id)
     ):
-        texts[uscc].append(_sampling_text(product, result, failed))
+        texts[uscc].append(mask_text(_sampling_text(product, result, failed)))
     n, item = RectificationNotice, RectificationItem
     queries = (
         select(n.enterprise_uscc, item.description)
@@ -128,7 +132,7 @@ def _texts(session: Session, today: date, usccs: list[str]) -> dict[str, list[st
     )
     for stmt in queries:
         for uscc, *values in session.execute(stmt):
-            texts[uscc].extend(v for v in values if v)
+            texts[uscc].extend(mask_text(v) for v in values if v)
     return texts
 
 

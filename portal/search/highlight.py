@@ -6,12 +6,15 @@ preserving), so latin terms match case-insensitively and full-width forms match 
 twins, while the segments keep the original characters. A word term (latin letters or digits) is
 only marked where a word starts, as the index matches words and word prefixes, not inner pieces.
 Long texts are cut to a window around the first match, with "…" where text was left out.
+Record texts are masked again before they are cut (portal.privacy): an index built before
+documents were masked shows no personal data in a snippet either (`portal reindex` removes it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from portal.privacy import mask_text
 from portal.search.base import Highlight
 from portal.search.tokens import fold, is_word_char
 
@@ -132,6 +135,6 @@ def document_highlights(
         ("products", "、".join(products)),
         ("address", address),
         ("legal_representative", legal_representative),
-        ("texts", ";".join(texts)),
+        ("texts", mask_text(";".join(texts))),
     )
     return highlight_fields(fields, terms)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.rules.model import china_day
+from portal.storage.masking import mask_rows
 from portal.storage.models import CreditRepair, Designation, Enterprise
 
 
@@ -64,6 +65,7 @@ def ended_designations(
             found.append(EndedDesignation(row, enterprise, on, "已撤销"))
     _repaired(session, found)
     found.sort(key=lambda x: (x.ended_on, x.designation.id), reverse=True)
+    mask_rows(x.designation for x in found[:limit])  # personal data in titles and reasons
     return found[:limit]
 
 

@@ -21,6 +21,7 @@ from portal.rules import ColourDecision, due_date_colour, worst_colour
 from portal.rules.engine import evaluate, stored_decision
 from portal.rules.facts import load_facts
 from portal.rules.model import Decision, OpenItem, Thresholds
+from portal.storage.masking import mask_credit_file, mask_rows
 from portal.storage.models import (
     Complaint,
     Designation,
@@ -245,6 +246,7 @@ def get_credit_file(
     file.decisions = evaluation.decisions
     file.notice_decisions = evaluation.notices
     file.open_items = evaluation.open_items
+    mask_credit_file(file)  # personal data in free text, after the rules read the originals
     return file
 
 
@@ -296,6 +298,7 @@ def list_enterprises_on(
         .limit(limit)
     )
     items = [ListedEnterprise(designation=d, enterprise=e) for d, e in rows]
+    mask_rows(item.designation for item in items)  # personal data in titles and reasons
     return Page(items=items, total=total or 0, offset=offset, limit=limit)
 
 
