@@ -317,8 +317,7 @@ def objection_status(
     ] = None,
 ) -> None:
     """Staff: set an objection's status (and its public note), shown on its status page."""
-    from datetime import UTC, datetime
-
+    from portal import clock
     from portal.domain import OBJECTION_STATUS_LABELS, ObjectionStatus
     from portal.errors import PortalError
     from portal.objections import set_status
@@ -333,7 +332,7 @@ def objection_status(
     try:
         migrate(engine)
         with session_scope(make_sessionmaker(engine)) as session:
-            view = set_status(session, reference, new_status, note=note, now=datetime.now(UTC))
+            view = set_status(session, reference, new_status, note=note, now=clock.utc_now())
     except PortalError as exc:
         console.print(f"[red]{exc.detail}[/]")
         raise typer.Exit(1) from None

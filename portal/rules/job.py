@@ -20,12 +20,13 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from portal import clock
 from portal.chunks import chunked
 from portal.logs import get_logger
 from portal.rules.engine import Evaluation, evaluate
@@ -66,7 +67,7 @@ def run_rules(
 ) -> RulesSummary:
     """Evaluate the rules for the enterprises of `usccs` (all when None) on `today`."""
     th = thresholds or Thresholds()
-    moment = now or datetime.now(UTC)
+    moment = now or clock.utc_now()
     summary = RulesSummary()
     for batch in _chunks(session_factory, usccs, chunk):
         with session_factory.begin() as session:
