@@ -41,7 +41,14 @@ log = logs.get_logger("portal.cli")
 
 @app.callback()
 def _setup() -> None:
-    logs.configure(get_settings().log_level)
+    from portal.errors import ConfigurationError
+
+    try:
+        settings = get_settings()
+    except ConfigurationError as exc:  # e.g. a malformed PORTAL_TODAY: say which, and stop
+        console.print(f"[red]配置有误:{exc.detail}[/]")
+        raise typer.Exit(2) from None
+    logs.configure(settings.log_level)
 
 
 @contextmanager

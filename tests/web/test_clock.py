@@ -104,3 +104,19 @@ def _object_to_the_titanium_warning(ctx: PortalContext, data: Data) -> str:
             today=ctx.today(),
         )
         return objection.reference
+
+
+def test_the_command_stops_with_the_variable_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from portal.cli import app
+    from portal.settings import get_settings
+
+    monkeypatch.setenv("PORTAL_TODAY", "tomorrow")
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["rules"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 2
+    assert "PORTAL_TODAY" in result.output
