@@ -44,6 +44,9 @@ class Page(Generic[T]):
     total: int
     offset: int
     limit: int
+    # Of a list: how many distinct enterprises the `total` entries (条) belong to (家企业); one
+    # enterprise may have several entries on a list.
+    enterprises: int | None = None
 
     @property
     def has_next(self) -> bool:
@@ -288,7 +291,11 @@ def list_enterprises_on(
     joined = select(Designation, Enterprise).join(
         Enterprise, Enterprise.uscc == Designation.enterprise_uscc
     )
-    total = session.scalar(select(func.count()).select_from(joined.where(*conditions).subquery()))
+    matching = joined.where(*conditions).subquery()
+    total = session.scalar(select(func.count()).select_from(matching))
+    enterprises = session.scalar(
+        select(func.count(func.distinct(matching.c.enterprise_uscc))).select_from(matching)
+    )
     rows = session.execute(
         joined.where(*conditions)
         .order_by(Designation.starts_on.desc(), Designation.id.desc())
@@ -296,19 +303,29 @@ def list_enterprises_on(
         .limit(limit)
     )
     items = [ListedEnterprise(designation=d, enterprise=e) for d, e in rows]
-    return Page(items=items, total=total or 0, offset=offset, limit=limit)
+    return Page(
+        items=items, total=total or 0, offset=offset, limit=limit, enterprises=enterprises or 0
+    )
 
 
 def list_counts(session: Session, today: date) -> dict[str, int]:
-    """How many enterprises each public list holds today, and how many credit files there are."""
+    """How many enterprises (家企业) each public list holds today, under the list's name; how many
+    entries (条) under `{name}_entries` (an enterprise may have several); and how many credit
+    files there are (`enterprises`)."""
     rows = session.execute(
-        select(Designation.list_name, func.count(func.distinct(Designation.enterprise_uscc)))
+        select(
+            Designation.list_name,
+            func.count(func.distinct(Designation.enterprise_uscc)),
+            func.count(Designation.id),
+        )
         .join(Enterprise, Enterprise.uscc == Designation.enterprise_uscc)
         .where(designation_is_current(today), Enterprise.is_public(today))
         .group_by(Designation.list_name)
     )
     counts = {name.value: 0 for name in CreditList}
-    counts.update({name: count for name, count in rows})
+    counts.update({f"{name.value}_entries": 0 for name in CreditList})
+    for name, enterprises, entries in rows:
+        counts[name], counts[f"{name}_entries"] = enterprises, entries
     counts["enterprises"] = (
         session.scalar(select(func.count()).where(Enterprise.is_public(today))) or 0
     )
