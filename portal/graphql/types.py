@@ -299,6 +299,10 @@ class Designation:
         description="公示截止日期(最后公示日),由信用规则按严重程度、升级、信用修复等确定;"
         "null 表示无截止日期"
     )
+    public_until: date | None = strawberry.field(
+        description="最后公示日:displayUntil 与 endsOn 中较早的一个;诚信档案、名单页和各名单"
+        "查询所示的公示期均为 startsOn 至 publicUntil。null 表示尚无截止日期"
+    )
     severity: str | None = strawberry.field(
         description="严重程度:minor、moderate、serious;示范企业为 null"
     )
@@ -327,6 +331,7 @@ class Designation:
             starts_on=r.starts_on,
             ends_on=r.ends_on,
             display_until=r.display_until,
+            public_until=r.last_public_day,
             severity=severity.value if severity else None,
             corrected_on=r.corrected_on,
             provenance=Provenance.of(r),

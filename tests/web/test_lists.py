@@ -148,3 +148,33 @@ def test_the_schema_says_what_each_count_counts() -> None:
     assert "家企业" in counts["blacklist"] and "条" in counts["blacklist_entries"]
     connection = described("ListEntryConnection")
     assert "条" in connection["total_count"] and "家企业" in connection["enterprise_count"]
+
+
+def test_a_list_shows_the_same_period_as_the_credit_file(
+    client: TestClient, portal_context: PortalContext, data: Data
+) -> None:
+    """A rule-derived entry with a last public day: 自…至… on the list, the file, GraphQL."""
+    with session_scope(portal_context.session_factory) as s:
+        enterprise = s.scalars(select(Enterprise).where(Enterprise.uscc == data.titanium)).one()
+        f.add_designation(
+            s, enterprise, "blacklist", title="不良信息逾期未纠正", reason="逾期未纠正",
+            starts_on=date(2026, 11, 21), display_until=date(2029, 11, 20),
+        )  # fmt: skip
+    expected = "2026-11-21 起,至 2029-11-20"
+    listed = client.get("/blacklist").text
+    row = listed[listed.index("不良信息逾期未纠正") :]
+    assert expected in row[: row.index("</li>")]
+    assert expected in client.get(f"/enterprises/{data.titanium}").text
+    answer = client.post(
+        "/graphql",
+        json={
+            "query": "{ blacklist { edges { node { designation {"
+            " title startsOn publicUntil } } } } }"
+        },
+    ).json()["data"]
+    nodes = [e["node"]["designation"] for e in answer["blacklist"]["edges"]]
+    assert {
+        "title": "不良信息逾期未纠正",
+        "startsOn": "2026-11-21",
+        "publicUntil": "2029-11-20",
+    } in nodes
