@@ -42,7 +42,7 @@ from portal.domain import (
 from portal.errors import BadRequest, NotFound, TooManyRequests
 from portal.logs import get_logger
 from portal.storage import models as m
-from portal.storage.queries import PublicOperator, mask_name
+from portal.storage.queries import mask_name, record_kind_of
 
 log = get_logger(__name__)
 
@@ -150,14 +150,14 @@ _SUMMARIES: dict[str, Callable[[Any], str]] = {
     "correction": lambda r: f"整改纠正记录 {r.corrected_on.isoformat()}",
     "credit_repair": lambda r: f"信用修复申请 {r.applied_on.isoformat()}",
 }
-_KIND_OF_TABLE: dict[type, str] = {table: kind for kind, table in m.RECORD_TABLES.items()}
 
 
-def record_kind_of(record: object) -> str | None:
-    """The record kind of a row of the credit file (or of its masked operator), if any."""
-    if isinstance(record, PublicOperator):
-        return "operator"
-    return _KIND_OF_TABLE.get(type(record))
+def record_subject(record: object) -> str | None:
+    """What a record of the credit file is, in words: `计量器具:压力表 BJ00000001`."""
+    kind = record_kind_of(record)
+    if kind is None:
+        return None
+    return f"{RECORD_KIND_LABELS.get(kind, kind)}:{_SUMMARIES[kind](record)}"
 
 
 def objection_form_path(record: object) -> str | None:

@@ -15,19 +15,21 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from portal.codes import normalise
-from portal.domain import Colour, CreditList
+from portal.domain import Colour, CreditList, ObjectionStatus
 from portal.errors import BadRequest, NotFound
 from portal.rules import ColourDecision, due_date_colour, worst_colour
 from portal.rules.engine import evaluate, stored_decision
 from portal.rules.facts import load_facts
 from portal.rules.model import Decision, OpenItem, Thresholds
 from portal.storage.models import (
+    RECORD_TABLES,
     Complaint,
     Designation,
     EnforcementCase,
     Enterprise,
     Licence,
     MeasuringInstrument,
+    Objection,
     Product,
     RectificationNotice,
     SamplingInspection,
@@ -103,6 +105,14 @@ class CreditFile:
     notice_decisions: dict[tuple[str, str], Decision] = field(default_factory=dict)
     open_items: list[OpenItem] = field(default_factory=list)
     today: date | None = None
+    # The records of the file an objection is in review about (kind, source system, record id):
+    # shown as 异议处理中 until the bureau decides (`portal objection-status`).
+    objected: frozenset[RecordKey] = frozenset()
+
+    def under_objection(self, record: object) -> bool:
+        """Whether an objection to `record` (a record of this file) awaits the bureau's decision."""
+        key = record_key(record)
+        return key is not None and key in self.objected
 
     def status(self, record: Designation | RectificationNotice) -> Decision:
         """Why the designation or notice has its status today, and what happens next."""
@@ -127,6 +137,41 @@ class CreditFile:
         decisions += [c.decision for c in self.instruments if c.record.mandatory_verification]
         decisions += [o.decision for o in self.operators]
         return worst_colour(d.colour for d in decisions)
+
+
+RecordKey = tuple[str, str, str]
+_KIND_OF_TABLE: dict[type, str] = {table: kind for kind, table in RECORD_TABLES.items()}
+# An objection in these states awaits the bureau's decision.
+OBJECTION_PENDING = (ObjectionStatus.received.value, ObjectionStatus.under_review.value)
+
+
+def record_kind_of(record: object) -> str | None:
+    """The record kind (a key of RECORD_TABLES) of a row of the credit file or its masked
+    operator, if any."""
+    if isinstance(record, PublicOperator):
+        return "operator"
+    return _KIND_OF_TABLE.get(type(record))
+
+
+def record_key(record: object) -> RecordKey | None:
+    """(kind, source system, record id) of a record of the credit file, as objections name it."""
+    kind = record_kind_of(record)
+    if kind is None:
+        return None
+    return kind, record.source_system, record.source_record_id  # type: ignore[attr-defined]
+
+
+def objected_records(session: Session, usccs: Sequence[str]) -> frozenset[RecordKey]:
+    """The records of these enterprises that an objection in review is about."""
+    if not usccs:
+        return frozenset()
+    o = Objection
+    rows = session.execute(
+        select(o.record_kind, o.record_source_system, o.record_source_id).where(
+            o.enterprise_uscc.in_(sorted(set(usccs))), o.status.in_(OBJECTION_PENDING)
+        )
+    )
+    return frozenset((kind, system, record_id) for kind, system, record_id in rows)
 
 
 def designation_is_current(today: date) -> ColumnElement[bool]:
@@ -248,6 +293,7 @@ def get_credit_file(
     file.decisions = evaluation.decisions
     file.notice_decisions = evaluation.notices
     file.open_items = evaluation.open_items
+    file.objected = objected_records(session, [code])
     return file
 
 
