@@ -67,10 +67,10 @@ def test_the_credit_file_names_sources_and_numbers_in_words(
 ) -> None:
     page = client.get(f"/enterprises/{derived.uscc}").text
     # The rules' own texts (状态说明, 下一步, 一企一策) are the rules' to word (tests/rules).
-    text = visible(
-        re.sub(r'<p class="(rule-status|next-change)">.*?</p>|<table class="open-items">.*?</table>',
-               "", page, flags=re.S)
-    )  # fmt: skip
+    rules_texts = (
+        r'<p class="(rule-status|next-change)">.*?</p>|<table class="open-items">.*?</table>'
+    )
+    text = visible(re.sub(rules_texts, "", page, flags=re.S))
     assert "来源:特种设备系统 · 设备注册代码 起17陕C0123 · 审核:李明 2026-10-01" in text
     assert "来源:计量系统 · 器具编号 BJ00000001" in text
     assert (
