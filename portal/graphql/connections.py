@@ -8,7 +8,7 @@ import strawberry
 
 from portal.graphql.enums import Colour, CreditList
 from portal.graphql.relay import PageInfo, Window, cursors, page_info
-from portal.graphql.types import Designation
+from portal.graphql.types import Designation, marked
 from portal.search import base as search
 from portal.storage import queries as q
 
@@ -27,12 +27,13 @@ class ListEntry:
     enterprise: EnterpriseSummary
 
     @classmethod
-    def of(cls, item: q.ListedEnterprise) -> ListEntry:
+    def of(cls, item: q.ListedEnterprise, objected: bool = False) -> ListEntry:
         e = item.enterprise
         summary = EnterpriseSummary(
             uscc=e.uscc, name=e.name, district=e.district, industry=e.industry
         )
-        return cls(designation=Designation.of(item.designation), enterprise=summary)
+        designation = marked(Designation.of(item.designation), objected)
+        return cls(designation=designation, enterprise=summary)
 
 
 @strawberry.type(description="命中片段;match 为 true 的片段与检索词匹配")
@@ -120,8 +121,13 @@ class ListEntryConnection:
     page_info: PageInfo
 
     @classmethod
-    def of(cls, page: q.Page[q.ListedEnterprise], win: Window) -> ListEntryConnection:
-        nodes = [ListEntry.of(item) for item in page.items]
+    def of(
+        cls,
+        page: q.Page[q.ListedEnterprise],
+        win: Window,
+        objected: frozenset[q.RecordKey] = frozenset(),
+    ) -> ListEntryConnection:
+        nodes = [ListEntry.of(i, q.record_key(i.designation) in objected) for i in page.items]
         return cls(
             total_count=page.total,
             enterprise_count=page.enterprises if page.enterprises is not None else 0,

@@ -100,7 +100,8 @@ def _list(
             offset=win.offset,
             limit=win.limit,
         )
-        return ListEntryConnection.of(page, win)
+        objected = queries.objected_records(session, [i.enterprise.uscc for i in page.items])
+        return ListEntryConnection.of(page, win, objected)
 
 
 FirstArg = Annotated[

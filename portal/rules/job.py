@@ -39,7 +39,7 @@ from portal.rules.model import (
     Thresholds,
     start_of_china_day,
 )
-from portal.storage.models import Designation, EnforcementCase, Enterprise
+from portal.storage.models import Designation, EnforcementCase, Enterprise, Objection
 
 log = get_logger(__name__)
 CHUNK = 200
@@ -108,6 +108,16 @@ def _chunks(
         last = batch[-1]
 
 
+def _overruled(session: Session, usccs: list[str]) -> set[str]:
+    """Record ids of derived rows of these enterprises that an upheld objection withdrew
+    (portal.objections): the bureau found them wrong, so the rules do not derive them again."""
+    o = Objection
+    stmt = select(o.record_source_id).where(
+        o.enterprise_uscc.in_(usccs), o.record_source_system == RULES_SYSTEM, o.status == "upheld"
+    )
+    return set(session.scalars(stmt))
+
+
 def _hash(values: dict[str, Any]) -> str:
     text = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -161,9 +171,11 @@ class _Chunk:
         summary: RulesSummary,
     ) -> None:
         self.session, self.today, self.th, self.now = session, today, th, now
+        self.overruled: set[str] = set()
         self.summary = summary
 
     def run(self, usccs: list[str]) -> None:
+        self.overruled = _overruled(self.session, usccs)
         facts = load_facts(self.session, usccs, self.today)
         evaluations = [evaluate(f, self.today, self.th) for f in facts.values()]
         self.summary.evaluated += len(evaluations)
@@ -226,7 +238,17 @@ class _Chunk:
         self, model: Any, rows: dict[str, Any], wanted: dict[str, dict[str, Any]]
     ) -> None:
         """Write the `wanted` derived rows of `model` (by record id) over the stored `rows`,
-        adding the missing ones; withdraw the stored rows no longer wanted."""
+        adding the missing ones; withdraw the stored rows no longer wanted. A row an upheld
+        objection withdrew, or one derived from such a row, is not derived again."""
+        wanted = {
+            key: values
+            for key, values in wanted.items()
+            if key not in self.overruled
+            and not any(
+                r.get("system") == RULES_SYSTEM and r.get("id") in self.overruled
+                for r in values["derivation"].get("records", ())
+            )
+        }
         for key, values in wanted.items():
             row = rows.get(key)
             if row is None:
