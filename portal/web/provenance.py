@@ -14,7 +14,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from portal.domain import RECORD_KIND_LABELS, SOURCE_LABELS, SourceSystem
+from portal.domain import LIST_LABELS, RECORD_KIND_LABELS, SOURCE_LABELS, CreditList, SourceSystem
 from portal.rules.engine import UPGRADE_NAME, UPGRADE_RULE
 from portal.rules.notices import BLACKLIST_NAME, BLACKLIST_RULE, REFERRAL_NAME, REFERRAL_RULE
 from portal.rules.red_warnings import RULE as WARNING_RULE
@@ -40,6 +40,7 @@ NUMBER_COLUMNS = (
 
 Identity = tuple[str, str]
 SYSTEMS = frozenset(SourceSystem)
+LISTS = frozenset(CreditList)
 
 
 def _number(record: Any) -> tuple[str, str] | None:
@@ -74,7 +75,10 @@ def _input(entry: Mapping[str, Any], numbers: Mapping[Identity, str]) -> str:
     system = str(entry.get("system", ""))
     number = numbers.get((system, str(entry.get("id", ""))))
     if system == SourceSystem.credit_rules:
-        return f"{kind}“{number}”" if number else kind
+        # A derived row's key starts with its list: bad_records:…
+        listed = str(entry.get("id", "")).split(":", 1)[0]
+        label = LIST_LABELS[CreditList(listed)] if listed in LISTS else kind
+        return f"{label}“{number}”" if number else f"此前的{label}"
     source = SOURCE_LABELS.get(SourceSystem(system), system) if system in SYSTEMS else system
     return f"{source}的{kind} {number}" if number else f"{source}的{kind}记录"
 
