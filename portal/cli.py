@@ -41,7 +41,14 @@ log = logs.get_logger("portal.cli")
 
 @app.callback()
 def _setup() -> None:
-    logs.configure(get_settings().log_level)
+    from portal.errors import ConfigurationError
+
+    try:
+        settings = get_settings()
+    except ConfigurationError as exc:  # e.g. a malformed PORTAL_TODAY: say which, and stop
+        console.print(f"[red]配置有误:{exc.detail}[/]")
+        raise typer.Exit(2) from None
+    logs.configure(settings.log_level)
 
 
 @contextmanager
@@ -317,30 +324,30 @@ def objection_status(
     ] = None,
 ) -> None:
     """Staff: set an objection's status (and its public note), shown on its status page."""
-    from datetime import UTC, datetime
-
+    from portal import clock
     from portal.domain import OBJECTION_STATUS_LABELS, ObjectionStatus
     from portal.errors import PortalError
-    from portal.objections import set_status
-    from portal.storage.db import make_engine, make_sessionmaker, migrate, session_scope
+    from portal.objections import decide
 
     try:
         new_status = ObjectionStatus(status)
     except ValueError:
         console.print(f"[red]未知状态“{status}”:应为 {' | '.join(ObjectionStatus)}[/]")
         raise typer.Exit(2) from None
-    engine = make_engine(get_settings())  # the database only: no search backend needed
+    # With the search backend: an upheld objection withdraws the record and reindexes at once.
+    context = PortalContext.open(get_settings())
     try:
-        migrate(engine)
-        with session_scope(make_sessionmaker(engine)) as session:
-            view = set_status(session, reference, new_status, note=note, now=datetime.now(UTC))
+        decided = decide(context, reference, new_status, note=note, now=clock.utc_now())
     except PortalError as exc:
         console.print(f"[red]{exc.detail}[/]")
         raise typer.Exit(1) from None
     finally:
-        engine.dispose()
+        context.close()
+    view = decided.objection
     label = OBJECTION_STATUS_LABELS[view.status]
     Console().print(f"异议 {view.reference}:{label}({view.status.value})")
+    if view.status is ObjectionStatus.upheld:
+        Console().print(f"该信息已撤回;已更新 {decided.reindexed} 家企业的检索索引。")
 
 
 def main() -> None:

@@ -23,12 +23,14 @@ class SourceSystem(StrEnum):
     credit_rules = "credit_rules"
 
 
+# The five internal systems by the names the public knows them ("the 计量系统"); the channels
+# by their own names.
 SOURCE_LABELS = {
-    SourceSystem.metrology: "计量",
-    SourceSystem.quality_inspection: "质检",
-    SourceSystem.fibre_inspection: "纤检",
-    SourceSystem.special_equipment: "特种设备",
-    SourceSystem.org_code_registry: "代码",
+    SourceSystem.metrology: "计量系统",
+    SourceSystem.quality_inspection: "质检系统",
+    SourceSystem.fibre_inspection: "纤检系统",
+    SourceSystem.special_equipment: "特种设备系统",
+    SourceSystem.org_code_registry: "组织机构代码系统",
     SourceSystem.public_complaint: "群众举报投诉",
     SourceSystem.media_report: "新闻媒体报道",
     SourceSystem.higher_authority_notice: "上级部门督查或通报",

@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from sqlalchemy import func, select
@@ -43,7 +43,11 @@ from portal.errors import BadRequest, NotFound, TooManyRequests
 from portal.logs import get_logger
 from portal.privacy import mask_text
 from portal.storage import models as m
-from portal.storage.queries import PublicOperator, mask_name
+from portal.storage.db import session_scope
+from portal.storage.queries import mask_name, record_kind_of
+
+if TYPE_CHECKING:
+    from portal.context import PortalContext
 
 log = get_logger(__name__)
 
@@ -152,14 +156,14 @@ _SUMMARIES: dict[str, Callable[[Any], str]] = {
     "correction": lambda r: f"整改纠正记录 {r.corrected_on.isoformat()}",
     "credit_repair": lambda r: f"信用修复申请 {r.applied_on.isoformat()}",
 }
-_KIND_OF_TABLE: dict[type, str] = {table: kind for kind, table in m.RECORD_TABLES.items()}
 
 
-def record_kind_of(record: object) -> str | None:
-    """The record kind of a row of the credit file (or of its masked operator), if any."""
-    if isinstance(record, PublicOperator):
-        return "operator"
-    return _KIND_OF_TABLE.get(type(record))
+def record_subject(record: object) -> str | None:
+    """What a record of the credit file is, in words: `计量器具:压力表 BJ00000001`."""
+    kind = record_kind_of(record)
+    if kind is None:
+        return None
+    return f"{RECORD_KIND_LABELS.get(kind, kind)}:{_SUMMARIES[kind](record)}"
 
 
 def objection_form_path(record: object) -> str | None:
@@ -403,7 +407,80 @@ def set_status(
         raise BadRequest(f"处理说明最多{NOTE_MAX}个字")
     previous = objection.status
     objection.status, objection.status_note, objection.updated_at = status.value, note, now
+    if status is ObjectionStatus.upheld:
+        _withdraw_target(session, objection, now)
     session.flush()
     log.info("objection.status", reference=objection.reference, previous=previous,
              status=status.value)  # fmt: skip
     return PublicObjection.of(objection)
+
+
+def _withdraw_target(session: Session, objection: m.Objection, now: datetime) -> None:
+    """An upheld objection withdraws the record it is about: from today it is no longer public
+    (`withdrawn`), and the feeds announce a withdrawn designation as 已撤销, dated today (the row
+    changed now: `ingested_at`). Its source version and content hash stay, so that the same
+    version sent again stays withdrawn, and the corrected version the internal system sends next
+    replaces it. The enterprise itself is not withdrawn by an objection to its basic information:
+    that is corrected in the organisation-code registry, which sends the new version."""
+    kind = objection.record_kind
+    if kind == "enterprise" or kind not in m.RECORD_TABLES:
+        return
+    model: Any = m.RECORD_TABLES[kind]
+    record = session.scalar(
+        select(model).where(
+            model.source_system == objection.record_source_system,
+            model.source_record_id == objection.record_source_id,
+        )
+    )
+    if record is None or record.withdrawn:
+        return
+    record.withdrawn = True
+    record.ingested_at = now
+    log.info("objection.withdrawn", reference=objection.reference, kind=kind,
+             system=objection.record_source_system, record=objection.record_source_id)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Decided:
+    """A decision and what it changed: the credit rules' and the search index's updates."""
+
+    objection: PublicObjection
+    reindexed: int
+
+
+def decide(
+    context: PortalContext,
+    reference: str,
+    status: ObjectionStatus,
+    *,
+    note: str | None,
+    now: datetime,
+) -> Decided:
+    """The bureau's decision, everywhere the same day: the status is stored; an upheld objection
+    withdraws the record, the credit rules run again for its enterprise (what was derived from
+    the record goes too), and the enterprise's search document is rewritten. The feeds read
+    the database, so they follow at once (within their cache time)."""
+    from portal.rules.job import run_rules
+    from portal.rules.model import Thresholds
+    from portal.search.indexer import sync_enterprises
+
+    with session_scope(context.session_factory) as session:
+        view = set_status(session, reference, status, note=note, now=now)
+    if status is not ObjectionStatus.upheld:
+        return Decided(view, 0)
+    today = context.today()
+    ruled = run_rules(
+        context.session_factory,
+        today,
+        usccs={view.enterprise_uscc},
+        thresholds=Thresholds.of(context.settings),
+        now=now,
+    )
+    synced = sync_enterprises(
+        context.session_factory,
+        context.search,
+        {view.enterprise_uscc} | ruled.changed_usccs,
+        today,
+        yellow_months=context.settings.yellow_months,
+    )
+    return Decided(view, synced.upserted + synced.deleted)

@@ -14,6 +14,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from portal.clock import china_today
 from portal.errors import ConfigurationError
 
 
@@ -94,7 +95,8 @@ class Settings:
     feed_cache_seconds: int = field(default_factory=lambda: int(_env("FEED_CACHE_SECONDS", "60")))
     # Log level of the portal's structured logs.
     log_level: str = field(default_factory=lambda: _env("LOG_LEVEL", "INFO"))
-    # Date the portal takes as "today" (YYYY-MM-DD); empty: the real date. For demos and tests.
+    # Date the portal takes as "today" (YYYY-MM-DD); empty: today's date in China (Asia/Shanghai),
+    # whatever the server's time zone. For demos and tests; a malformed value fails at start.
     today: str = field(default_factory=lambda: _env("TODAY", ""))
     # Server secret: signs the objection form's anti-forgery token and keys the hash of client
     # IPs used for rate limiting. Empty: a random key is generated on first use and kept in
@@ -109,6 +111,20 @@ class Settings:
         default_factory=lambda: int(_env("OBJECTION_LIMIT_PER_DAY", "20"))
     )
 
+    def __post_init__(self) -> None:
+        # A bad PORTAL_TODAY fails when the settings are read (at start), not at the first page.
+        self._fixed_today()
+
+    def _fixed_today(self) -> date | None:
+        if not self.today:
+            return None
+        try:
+            return date.fromisoformat(self.today)
+        except ValueError:
+            raise ConfigurationError(
+                f"PORTAL_TODAY 无效:“{self.today}”不是 YYYY-MM-DD 格式的日期(如 2026-12-01)"
+            ) from None
+
     @property
     def sqlalchemy_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'portal.sqlite3'}"
@@ -118,8 +134,9 @@ class Settings:
         return Path(self.search_path) if self.search_path else self.data_dir / "search.sqlite3"
 
     def current_date(self) -> date:
-        """The date the credit rules and public views use as today."""
-        return date.fromisoformat(self.today) if self.today else date.today()
+        """The date the credit rules, the pages, GraphQL, the feeds and the daily job use as
+        today: `PORTAL_TODAY`, or today's date in China (portal.clock)."""
+        return self._fixed_today() or china_today()
 
     def signing_key(self) -> bytes:
         """`secret_key`, or the key generated once and kept in data_dir."""

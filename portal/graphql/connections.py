@@ -8,7 +8,7 @@ import strawberry
 
 from portal.graphql.enums import Colour, CreditList
 from portal.graphql.relay import PageInfo, Window, cursors, page_info
-from portal.graphql.types import Designation
+from portal.graphql.types import Designation, marked
 from portal.search import base as search
 from portal.storage import queries as q
 
@@ -27,12 +27,13 @@ class ListEntry:
     enterprise: EnterpriseSummary
 
     @classmethod
-    def of(cls, item: q.ListedEnterprise) -> ListEntry:
+    def of(cls, item: q.ListedEnterprise, objected: bool = False) -> ListEntry:
         e = item.enterprise
         summary = EnterpriseSummary(
             uscc=e.uscc, name=e.name, district=e.district, industry=e.industry
         )
-        return cls(designation=Designation.of(item.designation), enterprise=summary)
+        designation = marked(Designation.of(item.designation), objected)
+        return cls(designation=designation, enterprise=summary)
 
 
 @strawberry.type(description="命中片段;match 为 true 的片段与检索词匹配")
@@ -105,17 +106,31 @@ class ListEntryEdge:
     node: ListEntry
 
 
-@strawberry.type(description="名单(分页):totalCount 为符合条件的总数")
+@strawberry.type(
+    description="名单(分页)。totalCount 数的是名单记录(条),enterpriseCount 数的是企业(家):"
+    "一家企业可以有多条记录"
+)
 class ListEntryConnection:
-    total_count: int
+    total_count: int = strawberry.field(
+        description="符合条件的名单记录条数(条);与名单页“共 N 条”一致"
+    )
+    enterprise_count: int = strawberry.field(
+        description="这些记录涉及的企业数(家企业);与首页和 listCounts 的企业数一致"
+    )
     edges: list[ListEntryEdge]
     page_info: PageInfo
 
     @classmethod
-    def of(cls, page: q.Page[q.ListedEnterprise], win: Window) -> ListEntryConnection:
-        nodes = [ListEntry.of(item) for item in page.items]
+    def of(
+        cls,
+        page: q.Page[q.ListedEnterprise],
+        win: Window,
+        objected: frozenset[q.RecordKey] = frozenset(),
+    ) -> ListEntryConnection:
+        nodes = [ListEntry.of(i, q.record_key(i.designation) in objected) for i in page.items]
         return cls(
             total_count=page.total,
+            enterprise_count=page.enterprises if page.enterprises is not None else 0,
             edges=[
                 ListEntryEdge(cursor=c, node=n)
                 for c, n in zip(cursors(win, len(nodes)), nodes, strict=True)
@@ -160,20 +175,34 @@ class EnterpriseSearchConnection:
         )
 
 
-@strawberry.type(description="各名单当前的企业数")
+@strawberry.type(
+    description="各名单今天的规模。名单名字段(如 blacklist)数的是企业(家企业),"
+    "…Entries 字段数的是名单记录(条):一家企业可以有多条记录,"
+    "故 blacklist ≤ blacklistEntries;blacklistEntries 与 blacklist 连接的 totalCount 一致"
+)
 class ListCounts:
-    exemplary: int
-    bad_records: int
-    blacklist: int
-    quality_safety_warning: int
-    enterprises: int = strawberry.field(description="公开的企业诚信档案数")
+    exemplary: int = strawberry.field(description="质量诚信示范企业(红名单)上的企业数(家企业)")
+    exemplary_entries: int = strawberry.field(description="质量诚信示范企业名单的记录数(条)")
+    bad_records: int = strawberry.field(description="有不良信息的企业数(家企业)")
+    bad_records_entries: int = strawberry.field(description="不良信息的记录数(条)")
+    blacklist: int = strawberry.field(description="列入黑名单的企业数(家企业)")
+    blacklist_entries: int = strawberry.field(description="黑名单的记录数(条)")
+    quality_safety_warning: int = strawberry.field(description="有质量安全预警信息的企业数(家企业)")
+    quality_safety_warning_entries: int = strawberry.field(
+        description="质量安全预警信息的记录数(条)"
+    )
+    enterprises: int = strawberry.field(description="公开的企业诚信档案数(家企业)")
 
     @classmethod
     def of(cls, counts: dict[str, int]) -> ListCounts:
         return cls(
             exemplary=counts.get("exemplary", 0),
+            exemplary_entries=counts.get("exemplary_entries", 0),
             bad_records=counts.get("bad_records", 0),
+            bad_records_entries=counts.get("bad_records_entries", 0),
             blacklist=counts.get("blacklist", 0),
+            blacklist_entries=counts.get("blacklist_entries", 0),
             quality_safety_warning=counts.get("quality_safety_warning", 0),
+            quality_safety_warning_entries=counts.get("quality_safety_warning_entries", 0),
             enterprises=counts.get("enterprises", 0),
         )

@@ -8,11 +8,12 @@ contact fields, so no query can ask for them.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 import strawberry
 
+from portal import clock
 from portal.errors import BadRequest, NotFound
 from portal.graphql.enums import ObjectionStatus, RecordKind, SourceSystem
 from portal.objections import (
@@ -123,7 +124,7 @@ class Mutation:
                     contact_phone=input.contact_phone,
                     contact_email=input.contact_email,
                     client_hash=client_hash(portal.settings.signing_key(), address),
-                    now=datetime.now(UTC),
+                    now=clock.utc_now(),
                     today=portal.today(),
                     per_hour=portal.settings.objection_limit_per_hour,
                     per_day=portal.settings.objection_limit_per_day,

@@ -98,7 +98,8 @@ def _list(
             offset=win.offset,
             limit=win.limit,
         )
-        return ListEntryConnection.of(page, win)
+        objected = queries.objected_records(session, [i.enterprise.uscc for i in page.items])
+        return ListEntryConnection.of(page, win, objected)
 
 
 FirstArg = Annotated[
@@ -217,7 +218,7 @@ class Query:
     ) -> ListEntryConnection | None:
         return _list(info, ListName.quality_safety_warning, first, after, district, industry)
 
-    @strawberry.field(description="各名单当前的企业数,以及公开的企业诚信档案数")
+    @strawberry.field(description="各名单今天的企业数(家企业)与记录数(条),以及公开的企业诚信档案数")
     def list_counts(self, info: Info) -> ListCounts | None:
         portal = info.context.portal
         with portal.session() as session:

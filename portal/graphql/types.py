@@ -6,6 +6,7 @@ layer returns. Lists and search results are in `portal.graphql.connections`.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import TypeVar
 
 import strawberry
 from strawberry.types import Info
@@ -24,6 +25,18 @@ def _utc(moment: datetime | None) -> datetime | None:
     if moment is not None and moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment
+
+
+UNDER_OBJECTION = (
+    "异议处理中:有人对该信息提出了异议,市场监督管理部门尚未作出决定(诚信档案上标注“异议处理中”)"
+)
+R = TypeVar("R")
+
+
+def marked(item: R, objected: bool) -> R:
+    """`item` (a record type of this module) with its `under_objection` set."""
+    item.under_objection = objected  # type: ignore[attr-defined]
+    return item
 
 
 @strawberry.type(description="记录来源:来源系统及其记录号、版本,审核人与审核时间,公示日期")
@@ -76,6 +89,7 @@ class Licence:
     expires_on: date
     warning: WarningInfo
     provenance: Provenance
+    under_objection: bool = strawberry.field(default=False, description=UNDER_OBJECTION)
 
     @classmethod
     def of(cls, item: q.Coloured[models.Licence]) -> Licence:
@@ -98,6 +112,7 @@ class Product:
     category: str | None
     standard: str | None = strawberry.field(description="执行标准,如 GB/T 3620.1")
     provenance: Provenance
+    under_objection: bool = strawberry.field(default=False, description=UNDER_OBJECTION)
 
     @classmethod
     def of(cls, r: models.Product) -> Product:
@@ -120,6 +135,7 @@ class SpecialEquipment:
     next_inspection_due: date
     warning: WarningInfo
     provenance: Provenance
+    under_objection: bool = strawberry.field(default=False, description=UNDER_OBJECTION)
 
     @classmethod
     def of(cls, item: q.Coloured[models.SpecialEquipment]) -> SpecialEquipment:
@@ -147,6 +163,7 @@ class MeasuringInstrument:
     next_verification_due: date | None
     warning: WarningInfo
     provenance: Provenance
+    under_objection: bool = strawberry.field(default=False, description=UNDER_OBJECTION)
 
     @classmethod
     def of(cls, item: q.Coloured[models.MeasuringInstrument]) -> MeasuringInstrument:
@@ -169,6 +186,7 @@ class Operator:
     category: str
     warning: WarningInfo = strawberry.field(description="证书有效期预警")
     provenance: Provenance
+    under_objection: bool = strawberry.field(default=False, description=UNDER_OBJECTION)
 
     @classmethod
     def of(cls, op: q.PublicOperator) -> Operator:
@@ -190,6 +208,7 @@ class SamplingInspection:
     failed_items: list[str] = strawberry.field(description="不合格项目")
     inspecting_body: str | None
     provenance: Provenance
+    under_objection: bool = strawberry.field(default=False, description=UNDER_OBJECTION)
 
     @classmethod
     def of(cls, r: models.SamplingInspection) -> SamplingInspection:
@@ -222,6 +241,7 @@ class RectificationNotice:
     items: list[RectificationItem]
     status: RuleStatus = strawberry.field(description="整改状态、原因及下一步")
     provenance: Provenance
+    under_objection: bool = strawberry.field(default=False, description=UNDER_OBJECTION)
 
     @classmethod
     def of(cls, r: models.RectificationNotice, status: Decision) -> RectificationNotice:
@@ -251,6 +271,7 @@ class EnforcementCase:
     endangers_health_or_safety: bool
     penalty: str | None
     provenance: Provenance
+    under_objection: bool = strawberry.field(default=False, description=UNDER_OBJECTION)
 
     @classmethod
     def of(cls, r: models.EnforcementCase) -> EnforcementCase:
@@ -273,6 +294,7 @@ class Complaint:
     outcome: str | None
     substantiated: bool | None = strawberry.field(description="是否查实;null 表示尚无结论")
     provenance: Provenance
+    under_objection: bool = strawberry.field(default=False, description=UNDER_OBJECTION)
 
     @classmethod
     def of(cls, r: models.Complaint) -> Complaint:
@@ -299,18 +321,24 @@ class Designation:
         description="公示截止日期(最后公示日),由信用规则按严重程度、升级、信用修复等确定;"
         "null 表示无截止日期"
     )
+    public_until: date | None = strawberry.field(
+        description="最后公示日:displayUntil 与 endsOn 中较早的一个;诚信档案、名单页和各名单"
+        "查询所示的公示期均为 startsOn 至 publicUntil。null 表示尚无截止日期"
+    )
     severity: str | None = strawberry.field(
         description="严重程度:minor、moderate、serious;示范企业为 null"
     )
     corrected_on: date | None = strawberry.field(description="改正日期(不良信息)")
     provenance: Provenance
-    _row: strawberry.Private[models.Designation]
+    under_objection: bool = strawberry.field(default=False, description=UNDER_OBJECTION)
+    _row: strawberry.Private[models.Designation | None] = None
     _status: strawberry.Private[Decision | None] = None
 
     @strawberry.field(description="状态、原因及下一步(何时、如何自动变化)")
     def status(self, info: Info) -> RuleStatus:
         if self._status is not None:
             return RuleStatus.of(self._status)
+        assert self._row is not None  # built by of()
         return RuleStatus.of(stored_decision(self._row, info.context.portal.today()))
 
     @classmethod
@@ -327,6 +355,7 @@ class Designation:
             starts_on=r.starts_on,
             ends_on=r.ends_on,
             display_until=r.display_until,
+            public_until=r.last_public_day,
             severity=severity.value if severity else None,
             corrected_on=r.corrected_on,
             provenance=Provenance.of(r),
@@ -352,6 +381,7 @@ class CreditFile:
         description="许可证、特种设备、计量器具、作业人员证书中最严重的预警颜色;无到期事项时为 null"
     )
     provenance: Provenance
+    under_objection: bool = strawberry.field(default=False, description=UNDER_OBJECTION)
     licences: list[Licence]
     products: list[Product]
     special_equipment: list[SpecialEquipment]
@@ -383,17 +413,31 @@ class CreditFile:
             lists=[CreditList(name) for name in f.lists],
             colour=Colour(f.colour.value) if f.colour else None,
             provenance=Provenance.of(e),
-            licences=[Licence.of(x) for x in f.licences],
-            products=[Product.of(x) for x in f.products],
-            special_equipment=[SpecialEquipment.of(x) for x in f.equipment],
-            measuring_instruments=[MeasuringInstrument.of(x) for x in f.instruments],
-            operators=[Operator.of(x) for x in f.operators],
-            sampling_inspections=[SamplingInspection.of(x) for x in f.sampling_inspections],
-            rectification_notices=[
-                RectificationNotice.of(x, f.status(x)) for x in f.rectification_notices
+            licences=[marked(Licence.of(x), f.under_objection(x.record)) for x in f.licences],
+            products=[marked(Product.of(x), f.under_objection(x)) for x in f.products],
+            special_equipment=[
+                marked(SpecialEquipment.of(x), f.under_objection(x.record)) for x in f.equipment
             ],
-            enforcement_cases=[EnforcementCase.of(x) for x in f.enforcement_cases],
-            complaints=[Complaint.of(x) for x in f.complaints],
-            designations=[Designation.of(x, f.status(x)) for x in f.designations],
+            measuring_instruments=[
+                marked(MeasuringInstrument.of(x), f.under_objection(x.record))
+                for x in f.instruments
+            ],
+            operators=[marked(Operator.of(x), f.under_objection(x)) for x in f.operators],
+            sampling_inspections=[
+                marked(SamplingInspection.of(x), f.under_objection(x))
+                for x in f.sampling_inspections
+            ],
+            rectification_notices=[
+                marked(RectificationNotice.of(x, f.status(x)), f.under_objection(x))
+                for x in f.rectification_notices
+            ],
+            enforcement_cases=[
+                marked(EnforcementCase.of(x), f.under_objection(x)) for x in f.enforcement_cases
+            ],
+            complaints=[marked(Complaint.of(x), f.under_objection(x)) for x in f.complaints],
+            designations=[
+                marked(Designation.of(x, f.status(x)), f.under_objection(x)) for x in f.designations
+            ],
             open_items=[OpenItem.of(i) for i in f.open_items],
+            under_objection=f.under_objection(e),
         )

@@ -20,12 +20,13 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from portal import clock
 from portal.chunks import chunked
 from portal.logs import get_logger
 from portal.rules.engine import Evaluation, evaluate
@@ -38,7 +39,7 @@ from portal.rules.model import (
     Thresholds,
     start_of_china_day,
 )
-from portal.storage.models import Designation, EnforcementCase, Enterprise
+from portal.storage.models import Designation, EnforcementCase, Enterprise, Objection
 
 log = get_logger(__name__)
 CHUNK = 200
@@ -66,7 +67,7 @@ def run_rules(
 ) -> RulesSummary:
     """Evaluate the rules for the enterprises of `usccs` (all when None) on `today`."""
     th = thresholds or Thresholds()
-    moment = now or datetime.now(UTC)
+    moment = now or clock.utc_now()
     summary = RulesSummary()
     for batch in _chunks(session_factory, usccs, chunk):
         with session_factory.begin() as session:
@@ -105,6 +106,16 @@ def _chunks(
             return
         yield batch
         last = batch[-1]
+
+
+def _overruled(session: Session, usccs: list[str]) -> set[str]:
+    """Record ids of derived rows of these enterprises that an upheld objection withdrew
+    (portal.objections): the bureau found them wrong, so the rules do not derive them again."""
+    o = Objection
+    stmt = select(o.record_source_id).where(
+        o.enterprise_uscc.in_(usccs), o.record_source_system == RULES_SYSTEM, o.status == "upheld"
+    )
+    return set(session.scalars(stmt))
 
 
 def _hash(values: dict[str, Any]) -> str:
@@ -160,9 +171,11 @@ class _Chunk:
         summary: RulesSummary,
     ) -> None:
         self.session, self.today, self.th, self.now = session, today, th, now
+        self.overruled: set[str] = set()
         self.summary = summary
 
     def run(self, usccs: list[str]) -> None:
+        self.overruled = _overruled(self.session, usccs)
         facts = load_facts(self.session, usccs, self.today)
         evaluations = [evaluate(f, self.today, self.th) for f in facts.values()]
         self.summary.evaluated += len(evaluations)
@@ -225,7 +238,17 @@ class _Chunk:
         self, model: Any, rows: dict[str, Any], wanted: dict[str, dict[str, Any]]
     ) -> None:
         """Write the `wanted` derived rows of `model` (by record id) over the stored `rows`,
-        adding the missing ones; withdraw the stored rows no longer wanted."""
+        adding the missing ones; withdraw the stored rows no longer wanted. A row an upheld
+        objection withdrew, or one derived from such a row, is not derived again."""
+        wanted = {
+            key: values
+            for key, values in wanted.items()
+            if key not in self.overruled
+            and not any(
+                r.get("system") == RULES_SYSTEM and r.get("id") in self.overruled
+                for r in values["derivation"].get("records", ())
+            )
+        }
         for key, values in wanted.items():
             row = rows.get(key)
             if row is None:

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import date
 from typing import TYPE_CHECKING, Any
+
+# Dates of the bureau are days in China: one definition, in portal.clock.
+from portal.clock import china_day as china_day
+from portal.clock import start_of_china_day as start_of_china_day
 
 if TYPE_CHECKING:
     from portal.settings import Settings
 
-# Dates of the bureau are days in China.
-CHINA = timezone(timedelta(hours=8), "CST")
 # The source system, approver and record-id limit of what the rules derive.
 RULES_SYSTEM = "credit_rules"
 RULES_APPROVER = "信用规则"
@@ -162,16 +164,6 @@ def rule_key(*parts: str) -> str:
         return key
     digest = hashlib.sha256(key.encode()).hexdigest()[:16]
     return f"{key[: MAX_RECORD_ID - 17]}~{digest}"
-
-
-def china_day(moment: datetime) -> date:
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(CHINA).date()
-
-
-def start_of_china_day(day: date) -> datetime:
-    """Midnight of `day` in China, in UTC: when a rule that fires on `day` approves its fact."""
-    return datetime.combine(day, time(), CHINA).astimezone(UTC)
 
 
 def public_day(record: Any) -> date:

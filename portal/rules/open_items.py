@@ -31,7 +31,7 @@ STATE_LABELS = {
     "red": "红色预警",
     "pending_upgrade": "待升级",
     "repair_pending": "修复审核中",
-    "repair_later": "待可申请修复",
+    "repair_later": "尚未到可申请修复日期",
     "repair_eligible": "可申请修复",
 }
 STATE_BADGES = {

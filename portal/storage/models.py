@@ -284,6 +284,13 @@ class Designation(EnterpriseRecord, Base):
     # date and a readable text. Null when ingested.
     derivation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
+    @property
+    def last_public_day(self) -> date | None:
+        """The last day the designation is shown, as the credit file, every list and GraphQL
+        say it: the earlier of display_until and ends_on; None when no end is known."""
+        days = [day for day in (self.display_until, self.ends_on) if day is not None]
+        return min(days) if days else None
+
 
 class Correction(EnterpriseRecord, Base):
     """The bureau's record that a problem was corrected (整改纠正): it names the record that

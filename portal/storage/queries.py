@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from portal.codes import normalise
-from portal.domain import Colour, CreditList
+from portal.domain import Colour, CreditList, ObjectionStatus
 from portal.errors import BadRequest, NotFound
 from portal.rules import ColourDecision, due_date_colour, worst_colour
 from portal.rules.engine import evaluate, stored_decision
@@ -23,12 +23,14 @@ from portal.rules.facts import load_facts
 from portal.rules.model import Decision, OpenItem, Thresholds
 from portal.storage.masking import mask_credit_file, mask_rows
 from portal.storage.models import (
+    RECORD_TABLES,
     Complaint,
     Designation,
     EnforcementCase,
     Enterprise,
     Licence,
     MeasuringInstrument,
+    Objection,
     Product,
     RectificationNotice,
     SamplingInspection,
@@ -45,6 +47,9 @@ class Page(Generic[T]):
     total: int
     offset: int
     limit: int
+    # Of a list: how many distinct enterprises the `total` entries (条) belong to (家企业); one
+    # enterprise may have several entries on a list.
+    enterprises: int | None = None
 
     @property
     def has_next(self) -> bool:
@@ -101,6 +106,14 @@ class CreditFile:
     notice_decisions: dict[tuple[str, str], Decision] = field(default_factory=dict)
     open_items: list[OpenItem] = field(default_factory=list)
     today: date | None = None
+    # The records of the file an objection is in review about (kind, source system, record id):
+    # shown as 异议处理中 until the bureau decides (`portal objection-status`).
+    objected: frozenset[RecordKey] = frozenset()
+
+    def under_objection(self, record: object) -> bool:
+        """Whether an objection to `record` (a record of this file) awaits the bureau's decision."""
+        key = record_key(record)
+        return key is not None and key in self.objected
 
     def status(self, record: Designation | RectificationNotice) -> Decision:
         """Why the designation or notice has its status today, and what happens next."""
@@ -125,6 +138,41 @@ class CreditFile:
         decisions += [c.decision for c in self.instruments if c.record.mandatory_verification]
         decisions += [o.decision for o in self.operators]
         return worst_colour(d.colour for d in decisions)
+
+
+RecordKey = tuple[str, str, str]
+_KIND_OF_TABLE: dict[type, str] = {table: kind for kind, table in RECORD_TABLES.items()}
+# An objection in these states awaits the bureau's decision.
+OBJECTION_PENDING = (ObjectionStatus.received.value, ObjectionStatus.under_review.value)
+
+
+def record_kind_of(record: object) -> str | None:
+    """The record kind (a key of RECORD_TABLES) of a row of the credit file or its masked
+    operator, if any."""
+    if isinstance(record, PublicOperator):
+        return "operator"
+    return _KIND_OF_TABLE.get(type(record))
+
+
+def record_key(record: object) -> RecordKey | None:
+    """(kind, source system, record id) of a record of the credit file, as objections name it."""
+    kind = record_kind_of(record)
+    if kind is None:
+        return None
+    return kind, record.source_system, record.source_record_id  # type: ignore[attr-defined]
+
+
+def objected_records(session: Session, usccs: Sequence[str]) -> frozenset[RecordKey]:
+    """The records of these enterprises that an objection in review is about."""
+    if not usccs:
+        return frozenset()
+    o = Objection
+    rows = session.execute(
+        select(o.record_kind, o.record_source_system, o.record_source_id).where(
+            o.enterprise_uscc.in_(sorted(set(usccs))), o.status.in_(OBJECTION_PENDING)
+        )
+    )
+    return frozenset((kind, system, record_id) for kind, system, record_id in rows)
 
 
 def designation_is_current(today: date) -> ColumnElement[bool]:
@@ -246,6 +294,7 @@ def get_credit_file(
     file.decisions = evaluation.decisions
     file.notice_decisions = evaluation.notices
     file.open_items = evaluation.open_items
+    file.objected = objected_records(session, [code])
     mask_credit_file(file)  # personal data in free text, after the rules read the originals
     return file
 
@@ -290,7 +339,11 @@ def list_enterprises_on(
     joined = select(Designation, Enterprise).join(
         Enterprise, Enterprise.uscc == Designation.enterprise_uscc
     )
-    total = session.scalar(select(func.count()).select_from(joined.where(*conditions).subquery()))
+    matching = joined.where(*conditions).subquery()
+    total = session.scalar(select(func.count()).select_from(matching))
+    enterprises = session.scalar(
+        select(func.count(func.distinct(matching.c.enterprise_uscc))).select_from(matching)
+    )
     rows = session.execute(
         joined.where(*conditions)
         .order_by(Designation.starts_on.desc(), Designation.id.desc())
@@ -299,19 +352,29 @@ def list_enterprises_on(
     )
     items = [ListedEnterprise(designation=d, enterprise=e) for d, e in rows]
     mask_rows(item.designation for item in items)  # personal data in titles and reasons
-    return Page(items=items, total=total or 0, offset=offset, limit=limit)
+    return Page(
+        items=items, total=total or 0, offset=offset, limit=limit, enterprises=enterprises or 0
+    )
 
 
 def list_counts(session: Session, today: date) -> dict[str, int]:
-    """How many enterprises each public list holds today, and how many credit files there are."""
+    """How many enterprises (家企业) each public list holds today, under the list's name; how many
+    entries (条) under `{name}_entries` (an enterprise may have several); and how many credit
+    files there are (`enterprises`)."""
     rows = session.execute(
-        select(Designation.list_name, func.count(func.distinct(Designation.enterprise_uscc)))
+        select(
+            Designation.list_name,
+            func.count(func.distinct(Designation.enterprise_uscc)),
+            func.count(Designation.id),
+        )
         .join(Enterprise, Enterprise.uscc == Designation.enterprise_uscc)
         .where(designation_is_current(today), Enterprise.is_public(today))
         .group_by(Designation.list_name)
     )
     counts = {name.value: 0 for name in CreditList}
-    counts.update({name: count for name, count in rows})
+    counts.update({f"{name.value}_entries": 0 for name in CreditList})
+    for name, enterprises, entries in rows:
+        counts[name], counts[f"{name}_entries"] = enterprises, entries
     counts["enterprises"] = (
         session.scalar(select(func.count()).where(Enterprise.is_public(today))) or 0
     )

@@ -1,25 +1,21 @@
-"""Times as the public reads them: China Standard Time. Stored datetimes are UTC (the loader
-converts; SQLite keeps no offset), so a naive value is read as UTC.
+"""Times as the public reads them: on China's clock (portal.clock). Stored datetimes are UTC
+(the loader converts; SQLite keeps no offset), so a naive value is read as UTC.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time
 
-CHINA = timezone(timedelta(hours=8), "CST")
-
-
-def aware(value: datetime) -> datetime:
-    """`value` with a time zone: naive values are UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+from portal.clock import CHINA, in_china
+from portal.clock import aware as aware
 
 
 def local(value: datetime) -> datetime:
-    return aware(value).astimezone(CHINA)
+    return in_china(value)
 
 
 def start_of_day(day: date) -> datetime:
-    """Midnight of `day` in China."""
+    """Midnight of `day` in China (shown with its +08:00 offset)."""
     return datetime.combine(day, time(), CHINA)
 
 
@@ -30,7 +26,6 @@ def local_date(value: datetime | date | None) -> str:
     if isinstance(value, datetime):
         return local(value).date().isoformat()
     return value.isoformat()
-
 
 
 def local_datetime(value: datetime | None) -> str:

@@ -18,9 +18,10 @@ from portal.domain import (
     SCALE_LABELS,
     SOURCE_LABELS,
 )
-from portal.objections import objection_form_path
+from portal.objections import objection_form_path, record_subject
 from portal.rules.open_items import STATE_BADGES, STATE_LABELS
 from portal.web.formatting import local_date, local_datetime
+from portal.web.provenance import data_attributes, derived_from, record_number
 
 TEMPLATES_DIR = Path(__file__).parent.parent / "templates"
 
@@ -56,6 +57,10 @@ environment.filters.update(
     local_date=local_date,
     local_datetime=local_datetime,
     objection_url=objection_form_path,
+    objection_subject=record_subject,
+    record_number=record_number,
+    derived_from=derived_from,
+    data_attributes=data_attributes,
     open_item_label=_label(STATE_LABELS),
     open_item_badge=_label(STATE_BADGES),
 )

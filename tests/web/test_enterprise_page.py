@@ -52,7 +52,11 @@ def test_missing_manufacturer_and_filing_are_findings(html: str) -> None:
 
 
 def test_every_fact_shows_its_source(html: str) -> None:
-    assert "来源:特种设备 SE-000123 v2 · 审核:李明 2026-10-01 · 公开:2026-10-02" in html
+    assert (
+        "来源:特种设备系统 · 设备注册代码 起17陕C0123 · 审核:李明 2026-10-01 · 公开:2026-10-02"
+        in html
+    )
+    assert 'data-source-record-id="SE-000123" data-source-version="2"' in html
     # The designation was published later than it was approved.
     assert "· 审核:李明 2026-10-01 · 公开:2026-11-02" in html
     assert html.count('class="source"') >= 10

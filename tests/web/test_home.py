@@ -37,12 +37,13 @@ def test_home_counts_each_list_and_the_credit_files(client: TestClient) -> None:
     html = client.get("/").text
 
     def count(label: str) -> int:
-        match = re.search(r"<strong>(\d+)</strong><span>" + re.escape(label), html)
+        match = re.search(r"<strong>(\d+)</strong><span>家企业 · " + re.escape(label), html)
         assert match, label
         return int(match.group(1))
 
     # Public enterprises: titanium, exemplary, blacklisted, script (not unvetted/withdrawn/future).
-    assert count("家企业诚信档案") == 4
+    match = re.search(r"<strong>(\d+)</strong><span>家企业诚信档案", html)
+    assert match and int(match.group(1)) == 4
     assert count("质量安全预警信息") == 2
     assert count("黑名单") == 1
     assert count("不良信息") == 0

@@ -6,10 +6,12 @@ import re
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 from starlette.testclient import TestClient
 
 from portal.context import PortalContext
 from portal.storage.db import session_scope
+from portal.storage.models import Enterprise
 from tests import factories as f
 from tests.web.conftest import Data
 
@@ -108,3 +110,71 @@ def test_lists_are_paged_with_the_exact_total(
 
     assert client.get("/blacklist", params={"page": 3}).status_code == 400
     assert client.get("/blacklist", params={"page": "x"}).status_code == 400
+
+
+def test_every_count_says_what_it_counts(
+    client: TestClient, portal_context: PortalContext, data: Data
+) -> None:
+    """One enterprise with two blacklist entries: 1 家企业 and 2 条, on every page and in
+    GraphQL, each number with its unit."""
+    with session_scope(portal_context.session_factory) as s:
+        enterprise = s.scalars(select(Enterprise).where(Enterprise.uscc == data.blacklisted)).one()
+        f.add_designation(s, enterprise, "blacklist", title="第二条黑名单", reason="再次拒不整改")
+    home = client.get("/").text
+    tile = re.search(r'class="count-blacklist">(.*?)</li>', home, re.S)
+    assert tile and "<strong>1</strong><span>家企业 · 黑名单</span>" in tile.group(1)
+    assert "共 2 条" in tile.group(1)
+    assert "黑名单</a>(1 家企业,2 条)" in home
+    assert "共 2 条(涉及 1 家企业)" in client.get("/blacklist").text
+    answer = client.post(
+        "/graphql",
+        json={
+            "query": "{ listCounts { blacklist blacklistEntries }"
+            " blacklist { totalCount enterpriseCount } }"
+        },
+    ).json()["data"]
+    assert answer["listCounts"] == {"blacklist": 1, "blacklistEntries": 2}
+    assert answer["blacklist"] == {"totalCount": 2, "enterpriseCount": 1}
+
+
+def test_the_schema_says_what_each_count_counts() -> None:
+    from portal.graphql.schema import schema
+
+    def described(type_name: str) -> dict[str, str]:
+        fields = schema.get_type_by_name(type_name).fields  # type: ignore[union-attr]
+        return {f.graphql_name or f.python_name: f.description or "" for f in fields}
+
+    counts = described("ListCounts")
+    assert "家企业" in counts["blacklist"] and "条" in counts["blacklist_entries"]
+    connection = described("ListEntryConnection")
+    assert "条" in connection["total_count"] and "家企业" in connection["enterprise_count"]
+
+
+def test_a_list_shows_the_same_period_as_the_credit_file(
+    client: TestClient, portal_context: PortalContext, data: Data
+) -> None:
+    """A rule-derived entry with a last public day: 自…至… on the list, the file, GraphQL."""
+    with session_scope(portal_context.session_factory) as s:
+        enterprise = s.scalars(select(Enterprise).where(Enterprise.uscc == data.titanium)).one()
+        f.add_designation(
+            s, enterprise, "blacklist", title="不良信息逾期未纠正", reason="逾期未纠正",
+            starts_on=date(2026, 11, 21), display_until=date(2029, 11, 20),
+        )  # fmt: skip
+    expected = "2026-11-21 起,至 2029-11-20"
+    listed = client.get("/blacklist").text
+    row = listed[listed.index("不良信息逾期未纠正") :]
+    assert expected in row[: row.index("</li>")]
+    assert expected in client.get(f"/enterprises/{data.titanium}").text
+    answer = client.post(
+        "/graphql",
+        json={
+            "query": "{ blacklist { edges { node { designation {"
+            " title startsOn publicUntil } } } } }"
+        },
+    ).json()["data"]
+    nodes = [e["node"]["designation"] for e in answer["blacklist"]["edges"]]
+    assert {
+        "title": "不良信息逾期未纠正",
+        "startsOn": "2026-11-21",
+        "publicUntil": "2029-11-20",
+    } in nodes

@@ -7,7 +7,16 @@ from starlette.routing import BaseRoute, Route
 
 def routes() -> list[BaseRoute]:
     from portal.graphql.app import graphql_routes
-    from portal.web.views import enterprise, feeds, health, home, lists, objections, search
+    from portal.web.views import (
+        enterprise,
+        feeds,
+        health,
+        home,
+        lists,
+        objections,
+        repair,
+        search,
+    )
 
     return [
         Route("/", home.home, name="home"),
@@ -20,6 +29,7 @@ def routes() -> list[BaseRoute]:
         Route("/objections", objections.submit, methods=["POST"], name="objection_submit"),
         Route("/objections/new", objections.new_objection, name="objection_new"),
         Route("/objections/{reference}", objections.status_page, name="objection_status"),
+        Route("/credit-repair", repair.credit_repair, name="credit_repair"),
         Route("/healthz", health.healthz, name="healthz"),
         *graphql_routes(),
     ]

@@ -11,6 +11,7 @@ from portal.context import PortalContext
 from portal.errors import NotFound
 from portal.rules.model import Thresholds
 from portal.storage.queries import get_credit_file
+from portal.web.provenance import numbers_of
 from portal.web.templating import render
 
 USCC_LENGTH = 18
@@ -27,6 +28,17 @@ def credit_file(request: Request) -> Response:
         file = get_credit_file(session, uscc, today, thresholds=Thresholds.of(portal.settings))
         # Load the lazy relationships inside the session (rectification items are selectin).
         notices = [(notice, list(notice.items)) for notice in file.rectification_notices]
+    # What the records a derived row was derived from are called (portal.web.provenance).
+    numbers = numbers_of(
+        [
+            *(c.record for c in file.licences),
+            *(c.record for c in file.equipment),
+            *(c.record for c in file.instruments),
+            *file.rectification_notices,
+            *file.enforcement_cases,
+            *file.designations,
+        ]
+    )
     return render(
         request,
         "enterprise.html",
@@ -34,6 +46,7 @@ def credit_file(request: Request) -> Response:
             "file": file,
             "e": file.enterprise,
             "notices": notices,
+            "numbers": numbers,
             "today": today,
             "canonical": f"{portal.settings.base_url.rstrip('/')}/enterprises/{uscc}",
         },

@@ -12,13 +12,14 @@ Forgery and bot protection are in `portal.web.forms`.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from portal import clock
 from portal.context import PortalContext
 from portal.errors import BadRequest, NotFound, TooManyRequests
 from portal.objections import (
@@ -48,7 +49,7 @@ PRIVATE = {
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return clock.utc_now()
 
 
 def _form(
