@@ -12,6 +12,7 @@ from portal.errors import NotFound
 from portal.rules.model import Thresholds
 from portal.storage.queries import get_credit_file
 from portal.web.templating import render
+from portal.web.urls import site_url
 
 USCC_LENGTH = 18
 
@@ -35,6 +36,6 @@ def credit_file(request: Request) -> Response:
             "e": file.enterprise,
             "notices": notices,
             "today": today,
-            "canonical": f"{portal.settings.base_url.rstrip('/')}/enterprises/{uscc}",
+            "canonical": f"{site_url(request, portal.settings)}/enterprises/{uscc}",
         },
     )
