@@ -172,7 +172,7 @@ def published(row: Row) -> datetime:
     d = row.designation
     if isinstance(row, EndedDesignation):
         left = start_of_day(row.ended_on)
-        return max(left, aware(d.ingested_at)) if d.withdrawn else left
+        return max(left, aware(d.ingested_at).replace(microsecond=0)) if d.withdrawn else left
     times = [aware(d.approved_at)] if d.approved_at else []
     if d.published_on:
         times.append(start_of_day(d.published_on))
@@ -182,7 +182,8 @@ def published(row: Row) -> datetime:
 def updated(row: Row) -> datetime:
     """The last time the entry changed: the portal's last write of its record, not before it
     became public (or left the list)."""
-    return max(published(row), aware(row.designation.ingested_at))
+    # Whole seconds, as Last-Modified and If-Modified-Since carry them.
+    return max(published(row), aware(row.designation.ingested_at)).replace(microsecond=0)
 
 
 def _summary(feed: FeedList, row: Row) -> str:
