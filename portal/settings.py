@@ -46,8 +46,18 @@ class Settings:
     )
     # File of the embedded search index. Empty: `search.sqlite3` in data_dir.
     search_path: str = field(default_factory=lambda: _env("SEARCH_PATH", ""))
-    # Public base URL of the site, used in feeds for absolute links.
-    base_url: str = field(default_factory=lambda: _env("BASE_URL", "http://127.0.0.1:8000"))
+    # Public base URL of the site, for absolute links (feeds, canonical links), e.g.
+    # `https://credit.example.gov.cn`. Empty: the address each request was made to, so that the
+    # links work wherever the portal is served (`portal demo --port 8611`, behind a proxy).
+    base_url: str = field(default_factory=lambda: _env("BASE_URL", ""))
+    # Tagging entity of the feeds' entry ids (tag URIs, RFC 4151): a domain name (or e-mail
+    # address) the publisher held, a comma, and a date on which it held it (YYYY[-MM[-DD]]).
+    # Ids are `tag:<this>:…`: they do not change when the site moves to another host or port.
+    # Set it once, to a name the bureau holds, and never change it (readers would see every
+    # entry again as new).
+    feed_tag_authority: str = field(
+        default_factory=lambda: _env("FEED_TAG_AUTHORITY", "baoji.gov.cn,2026")
+    )
     # Name of the portal as shown on the site and in the feeds.
     site_name: str = field(default_factory=lambda: _env("SITE_NAME", "宝鸡市产品质量诚信信息网"))
     # Warning colours: months left before a due date at or under which the colour is yellow.
@@ -88,7 +98,7 @@ class Settings:
     # Threads a server process runs the site's (synchronous) views in. Few are best: the views
     # are CPU-bound and hold the GIL, and more threads only lengthen the tail (bench/RESULTS.md).
     worker_threads: int = field(default_factory=lambda: int(_env("WORKER_THREADS", "4")))
-    # Entries in each warning feed.
+    # Entries in each feed (warnings, blacklist, bad records).
     feed_size: int = field(default_factory=lambda: int(_env("FEED_SIZE", "50")))
     # Seconds a built feed is served from memory, so that a poll (conditional or not) costs no
     # query; changes reach the feeds at most this late. 0: build every request.

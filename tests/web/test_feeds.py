@@ -1,4 +1,6 @@
-"""The warning feeds: valid RSS and Atom, Chinese titles, stable ids, conditional requests."""
+"""The warning feeds: valid RSS and Atom, Chinese titles, stable ids, conditional requests.
+
+The other lists' feeds (blacklist, bad records): test_feeds_lists.py."""
 
 from __future__ import annotations
 
@@ -39,10 +41,13 @@ def test_feeds_parse_with_chinese_titles_newest_first(
         "【质量安全预警】宝鸡市鹏盛鑫有色金属有限公司:钛合金锻件抽检不合格",
     ]
     titanium = feed.entries[1]
-    assert titanium.link == f"{BASE_URL}/enterprises/{data.titanium}"
-    assert titanium.id == (
+    # The link opens the warning on the credit file; the id names the designation itself.
+    assert titanium.link == (
         f"{BASE_URL}/enterprises/{data.titanium}"
         f"#designation-quality_inspection-{data.titanium_warning_id}"
+    )
+    assert titanium.id == (
+        f"tag:baoji.gov.cn,2026:designations/quality_inspection/{data.titanium_warning_id}"
     )
     assert "钛合金锻件抗拉强度不符合" in titanium.summary
     # Published on 2026-11-02 (China time), after its approval on 2026-10-01.
@@ -77,7 +82,9 @@ def test_entry_ids_are_stable_across_requests(client: TestClient, url: str) -> N
 @pytest.mark.parametrize("url", FEEDS)
 def test_feeds_filter_by_district(client: TestClient, data: Data, url: str) -> None:
     feed = parse(client, url, district="金台区")
-    assert [e.link for e in feed.entries] == [f"{BASE_URL}/enterprises/{data.titanium}"]
+    assert [e.link.partition("#")[0] for e in feed.entries] == [
+        f"{BASE_URL}/enterprises/{data.titanium}"
+    ]
     self_link = next(link.href for link in feed.feed.links if link.rel == "self")
     assert self_link.endswith("?district=%E9%87%91%E5%8F%B0%E5%8C%BA")
     assert client.get(url, params={"district": "火星区"}).status_code == 400

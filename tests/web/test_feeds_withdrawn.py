@@ -18,7 +18,7 @@ from portal.search.indexer import sync_enterprises
 from portal.storage.db import session_scope
 from portal.storage.models import Designation, Enterprise
 from tests import factories as f
-from tests.web.conftest import BASE_URL, Data
+from tests.web.conftest import Data
 
 TODAY = date(2026, 11, 24)
 
@@ -68,14 +68,15 @@ def test_withdrawn_and_repaired_warnings_are_announced(
             withdrawn=True,
             ingested_at=datetime(2026, 11, 21, 2, tzinfo=UTC),
         )
-        anchor = f"{BASE_URL}/enterprises/{e.uscc}#designation-quality_inspection-"
-        repaired_id = anchor + repaired.source_record_id
+        repaired_id = (
+            f"tag:baoji.gov.cn,2026:designations/quality_inspection/{repaired.source_record_id}"
+        )
     ruled = run_rules(factory, TODAY)
     sync_enterprises(factory, portal_context.search, ruled.changed_usccs, TODAY)
 
     entries = _entries(client, url)
     gone = entries["【撤销】宝鸡陈仓食品有限公司:酱油氨基酸态氮不达标"]
-    assert gone.id == repaired_id + "-withdrawn"
+    assert gone.id == repaired_id + "/withdrawn"
     assert gone.published_parsed[:3] == (2026, 11, 19)  # 2026-11-20 00:00 +08:00, in UTC
     assert "经信用修复移出" in gone.summary
     assert "【撤销】宝鸡陈仓食品有限公司:已撤销的预警" in entries

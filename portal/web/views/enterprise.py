@@ -13,6 +13,7 @@ from portal.rules.model import Thresholds
 from portal.storage.queries import get_credit_file
 from portal.web.provenance import numbers_of
 from portal.web.templating import render
+from portal.web.urls import site_url
 
 USCC_LENGTH = 18
 
@@ -48,6 +49,6 @@ def credit_file(request: Request) -> Response:
             "notices": notices,
             "numbers": numbers,
             "today": today,
-            "canonical": f"{portal.settings.base_url.rstrip('/')}/enterprises/{uscc}",
+            "canonical": f"{site_url(request, portal.settings)}/enterprises/{uscc}",
         },
     )
