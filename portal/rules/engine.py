@@ -23,9 +23,10 @@ Rules here:
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 
 from portal.domain import LIST_LABELS, CreditList, Severity
+from portal.rules.colours import add_days
 from portal.rules.facts import Facts
 from portal.rules.model import (
     RULES_SYSTEM,
@@ -48,6 +49,7 @@ from portal.rules.periods import (
     severity_label,
     severity_of,
 )
+from portal.rules.record_colours import RecordColours, record_colours
 from portal.rules.red_warnings import corrections_of, warning_bad_records
 from portal.storage.models import CreditRepair, Designation
 
@@ -97,6 +99,8 @@ class Evaluation:
     decisions: dict[Identity, Decision] = field(default_factory=dict)
     notices: dict[Identity, Decision] = field(default_factory=dict)
     open_items: list[OpenItem] = field(default_factory=list)
+    # The colour of every record with a due date, and the overall colour (综合预警).
+    colours: RecordColours = field(default_factory=RecordColours)
 
 
 def evaluate(f: Facts, today: date, th: Thresholds | None = None) -> Evaluation:
@@ -123,6 +127,7 @@ def evaluate(f: Facts, today: date, th: Thresholds | None = None) -> Evaluation:
         ev.decisions[e.identity] = explain(e, today, th)
         if e.spec is not None:
             ev.designations.append(e.spec)
+    ev.colours = record_colours(f, today, yellow_months=th.yellow_months)
     for n in f.notices:
         ev.notices[(n.source_system, n.source_record_id)] = notice_decision(n, today)
     ev.open_items = open_items(f, ev, entries, today, th)
@@ -134,7 +139,7 @@ def _min(a: date | None, b: date | None) -> date | None:
 
 
 def _day_before(day: date | None) -> date | None:
-    return None if day is None else day - timedelta(days=1)
+    return None if day is None else add_days(day, -1)
 
 
 def _ingested(row: Designation, f: Facts, today: date) -> Entry:
@@ -209,12 +214,12 @@ def _upgrade(e: Entry, uscc: str, entries: list[Entry], th: Thresholds) -> Entry
     derived entry (None when there is none to derive)."""
     if e.list_name != CreditList.bad_records:
         return None
-    deadline = e.published + timedelta(days=th.grace_days)
+    deadline = add_days(e.published, th.grace_days)
     if e.display_until is not None and e.display_until < deadline:
         return None  # no longer shown when the grace period ends
     if e.corrected_on is not None and e.corrected_on <= deadline:
         return None
-    day = deadline + timedelta(days=1)
+    day = add_days(deadline, 1)
     target = CreditList.quality_safety_warning if e.health else CreditList.blacklist
     bureau = [
         x
@@ -280,7 +285,7 @@ def explain(e: Entry, today: date, th: Thresholds) -> Decision:
         start = max(e.starts_on, e.published)
         return Decision("scheduled", f"将于 {start} 起列入{label}", start, f"将于 {start} 起公示")
     if until is not None and until < today:
-        gone = until + timedelta(days=1)
+        gone = add_days(until, 1)
         if e.upgrade_on is not None and e.upgrade_on == gone:
             to = LIST_LABELS[CreditList(e.upgrade_to or CreditList.blacklist)]
             return Decision("upgraded", f"逾期未改正,已于 {gone} 升级为{to}", rule=UPGRADE_RULE)
@@ -292,9 +297,9 @@ def explain(e: Entry, today: date, th: Thresholds) -> Decision:
     parts = [_origin(e)]
     if e.list_name == CreditList.exemplary:
         if until is not None:
-            why = "示范资格失效" if e.lapse_on == until + timedelta(days=1) else "有效期届满"
-            return Decision("published", parts[0], until + timedelta(days=1),
-                            f"将于 {until + timedelta(days=1)} {why}")  # fmt: skip
+            why = "示范资格失效" if e.lapse_on == add_days(until, 1) else "有效期届满"
+            return Decision("published", parts[0], add_days(until, 1),
+                            f"将于 {add_days(until, 1)} {why}")  # fmt: skip
         return Decision("published", parts[0])
     if e.list_name == CreditList.bad_records:
         if e.corrected_on is not None:
@@ -314,7 +319,7 @@ def explain(e: Entry, today: date, th: Thresholds) -> Decision:
             change = f"将于 {e.upgrade_on} 升级为{to}"
         return Decision(state, ";".join(parts), e.upgrade_on, change, UPGRADE_RULE)
     if until is not None:
-        gone = until + timedelta(days=1)
+        gone = add_days(until, 1)
         return Decision(state, ";".join(parts), gone, f"将于 {gone} 起不再公示(公示期至 {until})")
     return Decision(state, ";".join(parts))
 
@@ -332,7 +337,7 @@ def stored_decision(d: Designation, today: date) -> Decision:
     state = "corrected" if d.corrected_on is not None and d.corrected_on <= today else "published"
     if until is None:
         return Decision(state, text)
-    gone = until + timedelta(days=1)
+    gone = add_days(until, 1)
     return Decision(state, text, gone, f"将于 {gone} 起不再公示(公示期至 {until})")
 
 

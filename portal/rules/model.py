@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
+from portal.domain import SOURCE_LABELS, SourceSystem
+
 if TYPE_CHECKING:
     from portal.settings import Settings
 
@@ -181,6 +183,28 @@ def public_day(record: Any) -> date:
     if record.approved_at is not None:
         return china_day(record.approved_at)
     return date.min
+
+
+# What the public site calls each source system in the texts the rules write: the bureau's five
+# internal systems by "…系统", the complaint channels and the rules as they are.
+_SYSTEM_NAMES = {
+    "metrology": "计量系统",
+    "quality_inspection": "质检系统",
+    "fibre_inspection": "纤检系统",
+    "special_equipment": "特种设备系统",
+    "org_code_registry": "组织机构代码系统",
+}
+
+
+def source_name(system: str) -> str:
+    """A source system by its Chinese name (计量系统), for the texts citizens read; the machine
+    identities stay in the `derivation` JSON."""
+    if system in _SYSTEM_NAMES:
+        return _SYSTEM_NAMES[system]
+    try:
+        return SOURCE_LABELS[SourceSystem(system)]
+    except ValueError:
+        return system
 
 
 def iso(day: date | None) -> str:

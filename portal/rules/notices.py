@@ -10,9 +10,10 @@ violation (`serious`) puts the enterprise and its products on the blacklist (rul
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from portal.domain import CreditList, Severity
+from portal.rules.colours import add_days
 from portal.rules.facts import Facts
 from portal.rules.model import Decision, DerivedCase, DerivedDesignation, Ref, public_day, rule_key
 from portal.storage.models import RectificationNotice
@@ -30,7 +31,7 @@ def referred_on(n: RectificationNotice) -> date | None:
     when it was rectified in time. The rectification must be recorded in the notice."""
     if n.rectified_on is not None and n.rectified_on <= n.deadline:
         return None
-    return max(n.deadline + timedelta(days=1), public_day(n))
+    return max(add_days(n.deadline, 1), public_day(n))
 
 
 def blacklisted_on(n: RectificationNotice) -> date | None:
@@ -65,7 +66,7 @@ def notice_decision(n: RectificationNotice, today: date) -> Decision:
         reason = f"{head}整改期限 {deadline} 已过仍未整改,已于 {referral} 移送执法"
         return Decision(state, reason + suffix, rule=rule)
     reason = f"{'企业拒绝整改' if n.refused else '整改中'},整改期限至 {deadline}"
-    nxt = referral or deadline + timedelta(days=1)
+    nxt = referral or add_days(deadline, 1)
     return Decision(
         "refused" if n.refused else "open",
         reason + suffix,

@@ -15,10 +15,11 @@ verification day. A correction dated before the bad record would be published pr
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from portal.domain import EQUIPMENT_LABELS, CreditList, EquipmentKind
+from portal.rules.colours import add_days
 from portal.rules.facts import Facts
 from portal.rules.model import RULES_SYSTEM, DerivedDesignation, Ref, iso, public_day, rule_key
 from portal.rules.periods import WARNING_BAD_RECORD_SEVERITY
@@ -57,7 +58,7 @@ def _label(kind: str) -> str:
 
 def _equipment_cause(e: SpecialEquipment) -> Cause:
     due = e.next_inspection_due
-    red = due + timedelta(days=1)
+    red = add_days(due, 1)
     return Cause(
         Ref("special_equipment", e.source_system, e.source_record_id),
         e.source_version,
@@ -80,7 +81,7 @@ def _instrument_cause(m: MeasuringInstrument) -> Cause | None:
         title = f"强制检定计量器具 {m.name} {m.instrument_no} 未经检定"
         finding = "强制检定计量器具无检定记录(红色预警)"
         return Cause(ref, m.source_version, red, UNVERIFIED, title, finding, None, red)
-    red = due + timedelta(days=1)
+    red = add_days(due, 1)
     title = f"强制检定计量器具 {m.name} {m.instrument_no} 超期未检定"
     finding = f"强制检定应于 {due} 前完成,{red} 起超期(红色预警)"
     return Cause(
@@ -106,7 +107,7 @@ def _licence_cause(lic: Licence, licences: list[Licence], today: date) -> Cause 
     renewal = renewal_of(lic, licences, today)
     if renewal is not None and renewal.issued_on <= lic.expires_on:
         return None  # renewed in time: never red
-    red = lic.expires_on + timedelta(days=1)
+    red = add_days(lic.expires_on, 1)
     return Cause(
         Ref("licence", lic.source_system, lic.source_record_id),
         lic.source_version,

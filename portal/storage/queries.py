@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from portal.codes import normalise
 from portal.domain import Colour, CreditList
 from portal.errors import BadRequest, NotFound
-from portal.rules import ColourDecision, due_date_colour, worst_colour
+from portal.rules import ColourDecision
 from portal.rules.engine import evaluate, stored_decision
 from portal.rules.facts import load_facts
 from portal.rules.model import Decision, OpenItem, Thresholds
@@ -99,6 +99,8 @@ class CreditFile:
     decisions: dict[tuple[str, str], Decision] = field(default_factory=dict)
     notice_decisions: dict[tuple[str, str], Decision] = field(default_factory=dict)
     open_items: list[OpenItem] = field(default_factory=list)
+    # 综合预警: its colour and the records behind it (portal.rules.record_colours).
+    overall: ColourDecision | None = None
     today: date | None = None
 
     def status(self, record: Designation | RectificationNotice) -> Decision:
@@ -118,12 +120,9 @@ class CreditFile:
 
     @property
     def colour(self) -> Colour | None:
-        """The worst colour over everything with a due date; None when nothing is due."""
-        decisions = [c.decision for c in self.licences]
-        decisions += [c.decision for c in self.equipment]
-        decisions += [c.decision for c in self.instruments if c.record.mandatory_verification]
-        decisions += [o.decision for o in self.operators]
-        return worst_colour(d.colour for d in decisions)
+        """The worst colour over everything with a due date (the rules' overall decision, of the
+        same colours the file shows); None when nothing is due."""
+        return self.overall.colour if self.overall else None
 
 
 def designation_is_current(today: date) -> ColumnElement[bool]:
@@ -174,7 +173,6 @@ def get_credit_file(
     """Everything public about one enterprise, with today's colours and the credit rules'
     explanations (`thresholds` default to the defaults with `yellow_months`)."""
     th = thresholds or Thresholds(yellow_months=yellow_months)
-    yellow_months = th.yellow_months
     enterprise = get_enterprise(session, uscc, today)
     code = enterprise.uscc
 
@@ -186,30 +184,23 @@ def get_credit_file(
         )
         return list(session.scalars(stmt.order_by(*order)))
 
-    def colour(due: date | None, what: str) -> ColourDecision:
-        return due_date_colour(due, today, yellow_months=yellow_months, what=what)
-
     # The rules' facts hold the public licences, products, equipment, instruments, operators
-    # and notices: the file shows those rows rather than reading them a second time.
+    # and notices: the file shows those rows rather than reading them a second time. Their
+    # colours are the rules' one decision (portal.rules.record_colours: corrections included).
     facts = load_facts(session, [code], today)[code]
+    evaluation = evaluate(facts, today, th)
+    colours = evaluation.colours
     file = CreditFile(enterprise=enterprise)
     file.licences = [
-        Coloured(lic, colour(lic.expires_on, "许可证有效期"))
-        for lic in _ordered(facts.licences, "expires_on")
+        Coloured(lic, colours.of("licence", lic)) for lic in _ordered(facts.licences, "expires_on")
     ]
     file.products = _ordered(facts.products, "name")
     file.equipment = [
-        Coloured(eq, colour(eq.next_inspection_due, "定期检验"))
+        Coloured(eq, colours.of("special_equipment", eq))
         for eq in _ordered(facts.equipment, "next_inspection_due")
     ]
-    # Only instruments under mandatory verification have a due date the bureau enforces.
     file.instruments = [
-        Coloured(
-            ins,
-            colour(ins.next_verification_due, "强制检定")
-            if ins.mandatory_verification
-            else ColourDecision(Colour.green, "非强制检定计量器具", None, rule="not_mandatory"),
-        )
+        Coloured(ins, colours.of("measuring_instrument", ins))
         for ins in _ordered(facts.instruments, "instrument_no")
     ]
     file.operators = [
@@ -217,7 +208,7 @@ def get_credit_file(
             name=mask_name(op.name),
             certificate_no=mask_number(op.certificate_no),
             category=op.category,
-            decision=colour(op.certificate_expires_on, "作业人员证书有效期"),
+            decision=colours.of("operator", op),
             source_system=op.source_system,
             source_record_id=op.source_record_id,
             source_version=op.source_version,
@@ -240,8 +231,8 @@ def get_credit_file(
             .order_by(Designation.starts_on.desc(), Designation.id.desc())
         )
     )
-    evaluation = evaluate(facts, today, th)
     file.today = today
+    file.overall = colours.overall
     file.decisions = evaluation.decisions
     file.notice_decisions = evaluation.notices
     file.open_items = evaluation.open_items
