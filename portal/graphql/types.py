@@ -303,6 +303,12 @@ class Designation:
         description="严重程度:minor、moderate、serious;示范企业为 null"
     )
     corrected_on: date | None = strawberry.field(description="改正日期(不良信息)")
+    suspended_from: date | None = strawberry.field(
+        description="示范企业:当前或下一次暂停的起始日期(有不良信息在公示期内);null 表示不暂停"
+    )
+    suspended_until: date | None = strawberry.field(
+        description="示范企业:暂停的最后一日;null 表示未暂停或暂停无截止日期"
+    )
     provenance: Provenance
     _row: strawberry.Private[models.Designation]
     _status: strawberry.Private[Decision | None] = None
@@ -329,6 +335,8 @@ class Designation:
             display_until=r.display_until,
             severity=severity.value if severity else None,
             corrected_on=r.corrected_on,
+            suspended_from=r.suspended_from,
+            suspended_until=r.suspended_until,
             provenance=Provenance.of(r),
             _row=r,
             _status=status,
@@ -351,6 +359,9 @@ class CreditFile:
     colour: Colour | None = strawberry.field(
         description="许可证、特种设备、计量器具、作业人员证书中最严重的预警颜色;无到期事项时为 null"
     )
+    overall_warning: WarningInfo | None = strawberry.field(
+        description="综合预警:颜色及其原因(哪些记录、为什么);无到期事项时为 null"
+    )
     provenance: Provenance
     licences: list[Licence]
     products: list[Product]
@@ -362,6 +373,9 @@ class CreditFile:
     enforcement_cases: list[EnforcementCase]
     complaints: list[Complaint]
     designations: list[Designation] = strawberry.field(description="当前有效的名单记录")
+    suspended_designations: list[Designation] = strawberry.field(
+        description="暂停中的示范企业记录(示范资格暂停:有不良信息在公示期内),status 说明原因"
+    )
     open_items: list[OpenItem] = strawberry.field(
         description="一企一策:尚未办结的事项及其期限(整改、预警、待升级、信用修复),按日期排列"
     )
@@ -382,6 +396,7 @@ class CreditFile:
             established_on=e.established_on,
             lists=[CreditList(name) for name in f.lists],
             colour=Colour(f.colour.value) if f.colour else None,
+            overall_warning=WarningInfo.of(f.overall) if f.overall else None,
             provenance=Provenance.of(e),
             licences=[Licence.of(x) for x in f.licences],
             products=[Product.of(x) for x in f.products],
@@ -395,5 +410,6 @@ class CreditFile:
             enforcement_cases=[EnforcementCase.of(x) for x in f.enforcement_cases],
             complaints=[Complaint.of(x) for x in f.complaints],
             designations=[Designation.of(x, f.status(x)) for x in f.designations],
+            suspended_designations=[Designation.of(x, f.status(x)) for x in f.suspended],
             open_items=[OpenItem.of(i) for i in f.open_items],
         )

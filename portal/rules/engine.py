@@ -16,8 +16,9 @@ Rules here:
   list starting from P to the upgrade day is taken as the upgrade itself. The bad record is shown
   until the day before its upgrade.
 - display periods and credit repair by severity (portal.rules.periods);
-- `exemplary_lapse`: an exemplary designation is shown until its `ends_on`, and lapses on the
-  first day a blacklist entry or quality-safety warning of the enterprise is in force.
+- `exemplary_lapse` and `exemplary_suspension` (portal.rules.exemplary): an exemplary designation
+  is shown until its `ends_on`, lapses on the first day a blacklist entry or quality-safety
+  warning of the enterprise is in force, and is suspended while a bad record is in force.
 """
 
 from __future__ import annotations
@@ -27,6 +28,13 @@ from datetime import date
 
 from portal.domain import LIST_LABELS, CreditList, Severity
 from portal.rules.colours import add_days
+from portal.rules.exemplary import (
+    Period,
+    current_suspension,
+    lapse,
+    suspension_reason,
+    suspensions,
+)
 from portal.rules.facts import Facts
 from portal.rules.model import (
     RULES_SYSTEM,
@@ -54,7 +62,7 @@ from portal.rules.red_warnings import corrections_of, warning_bad_records
 from portal.storage.models import CreditRepair, Designation
 
 UPGRADE_RULE, UPGRADE_NAME = "bad_record_upgrade", "不良信息逾期未改正升级"
-ADVERSE = (CreditList.blacklist, CreditList.quality_safety_warning)
+SUSPENSION_RULE = "exemplary_suspension"
 Identity = tuple[str, str]
 
 
@@ -80,6 +88,9 @@ class Entry:
     upgrade_to: str | None = None  # the upgrade's list
     upgraded_by_bureau: bool = False
     lapse_on: date | None = None  # the lapse's day (exemplary)
+    suspensions: list[Period] = field(default_factory=list)  # (exemplary) portal.rules.exemplary
+    # The entries of the enterprise, for the explanation of a suspension.
+    others: list[Entry] = field(default_factory=list, repr=False)
     display_until: date | None = None
 
     @property
@@ -96,6 +107,8 @@ class Evaluation:
     cases: list[DerivedCase] = field(default_factory=list)
     # Every designation's last public day, by identity (system, record id); None: no end.
     display_until: dict[Identity, date | None] = field(default_factory=dict)
+    # An exemplary designation's suspension in force today or next (first, last day), or None.
+    suspension: dict[Identity, Period | None] = field(default_factory=dict)
     decisions: dict[Identity, Decision] = field(default_factory=dict)
     notices: dict[Identity, Decision] = field(default_factory=dict)
     open_items: list[OpenItem] = field(default_factory=list)
@@ -121,9 +134,13 @@ def evaluate(f: Facts, today: date, th: Thresholds | None = None) -> Evaluation:
             e.display_until = _min(e.display_until, _day_before(e.upgrade_on))
     for e in entries:
         if e.list_name == CreditList.exemplary:
-            _lapse(e, entries)
+            lapse(e, entries)
+            e.suspensions = suspensions(e, entries)
+            e.others = entries
     for e in entries:
         ev.display_until[e.identity] = e.display_until
+        if e.list_name == CreditList.exemplary:
+            ev.suspension[e.identity] = current_suspension(e.suspensions, today)
         ev.decisions[e.identity] = explain(e, today, th)
         if e.spec is not None:
             ev.designations.append(e.spec)
@@ -262,21 +279,6 @@ def _upgrade(e: Entry, uscc: str, entries: list[Entry], th: Thresholds) -> Entry
     return _of_spec(spec)
 
 
-def _lapse(e: Entry, entries: list[Entry]) -> None:
-    """An exemplary designation lapses when an adverse entry is first in force in its period."""
-    until = e.ends_on
-    lapse: date | None = None
-    for x in entries:
-        if x.list_name not in ADVERSE:
-            continue
-        if x.starts_on > (until or date.max) or (x.display_until or date.max) < e.starts_on:
-            continue
-        start = max(x.starts_on, e.starts_on)
-        lapse = start if lapse is None else min(lapse, start)
-    e.lapse_on = lapse
-    e.display_until = _min(until, _day_before(lapse))
-
-
 def explain(e: Entry, today: date, th: Thresholds) -> Decision:
     """Why the designation has its status on `today`, and what happens next and when."""
     label = LIST_LABELS.get(CreditList(e.list_name), e.list_name)
@@ -296,6 +298,18 @@ def explain(e: Entry, today: date, th: Thresholds) -> Decision:
         return Decision("expired", f"公示期已于 {until} 届满,不再公示")
     parts = [_origin(e)]
     if e.list_name == CreditList.exemplary:
+        for start, end in e.suspensions:
+            if end is not None and end < today:
+                continue
+            why = suspension_reason(e, (start, end), e.others)
+            if start <= today:
+                back = None if end is None else add_days(end, 1)
+                if back is not None and until is not None and back > until:
+                    back = None
+                change = f"将于 {back} 恢复示范资格" if back else None
+                return Decision("suspended", f"{parts[0]};{why}", back, change, SUSPENSION_RULE)
+            parts.append(f"将于 {start} 起暂停:{why}")
+            return Decision("published", ";".join(parts), start, f"将于 {start} 起暂停示范资格")
         if until is not None:
             why = "示范资格失效" if e.lapse_on == add_days(until, 1) else "有效期届满"
             return Decision("published", parts[0], add_days(until, 1),

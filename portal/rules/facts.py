@@ -97,10 +97,16 @@ def load_facts(
         for uscc, group in _by_uscc(rows).items():
             setattr(facts[uscc], attribute, group)
     d = Designation
-    ingested = () if only is not None else session.scalars(
-        select(d)
-        .where(d.enterprise_uscc.in_(known), d.is_public(today), d.source_system != RULES_SYSTEM)
-        .order_by(d.id)
+    ingested = (
+        ()
+        if only is not None
+        else session.scalars(
+            select(d)
+            .where(
+                d.enterprise_uscc.in_(known), d.is_public(today), d.source_system != RULES_SYSTEM
+            )
+            .order_by(d.id)
+        )
     )
     for uscc, group in _by_uscc(ingested).items():
         facts[uscc].designations = group

@@ -94,6 +94,8 @@ class CreditFile:
     enforcement_cases: list[EnforcementCase] = field(default_factory=list)
     complaints: list[Complaint] = field(default_factory=list)
     designations: list[Designation] = field(default_factory=list)
+    # Exemplary designations suspended today (示范资格暂停), with their status saying why.
+    suspended: list[Designation] = field(default_factory=list)
     # The credit rules' decisions (portal.rules.engine): why each designation and notice has its
     # status and what happens next, by (source system, record id); and the open items (一企一策).
     decisions: dict[tuple[str, str], Decision] = field(default_factory=dict)
@@ -125,19 +127,31 @@ class CreditFile:
         return self.overall.colour if self.overall else None
 
 
-def designation_is_current(today: date) -> ColumnElement[bool]:
-    """A public designation in force today: started, and not past its last public day.
+def designation_is_current(today: date, *, suspended: bool = False) -> ColumnElement[bool]:
+    """A public designation in force today: started, not past its last public day, and not
+    suspended today (`suspended=True`: suspended ones too, for the credit file to explain).
 
     `display_until` is materialised by the credit rules (`portal rules`, portal.rules.job) from
     ends_on, the display period of its severity, an upgrade, an effective credit repair or an
-    exemplary designation's lapse; `ends_on` also counts before the rules first run.
+    exemplary designation's lapse; `ends_on` also counts before the rules first run. So are
+    `suspended_from` / `suspended_until`: an exemplary designation is suspended while a bad
+    record is in force (portal.rules.exemplary).
     """
-    return and_(
-        Designation.is_public(today),
-        Designation.starts_on <= today,
-        or_(Designation.ends_on.is_(None), Designation.ends_on >= today),
-        or_(Designation.display_until.is_(None), Designation.display_until >= today),
+    d = Designation
+    current = and_(
+        d.is_public(today),
+        d.starts_on <= today,
+        or_(d.ends_on.is_(None), d.ends_on >= today),
+        or_(d.display_until.is_(None), d.display_until >= today),
     )
+    if suspended:
+        return current
+    not_suspended = or_(
+        d.suspended_from.is_(None),
+        d.suspended_from > today,
+        and_(d.suspended_until.is_not(None), d.suspended_until < today),
+    )
+    return and_(current, not_suspended)
 
 
 def mask_name(name: str) -> str:
@@ -224,13 +238,17 @@ def get_credit_file(
     file.rectification_notices = _ordered(facts.notices, "issued_on", newest_first=True)
     file.enforcement_cases = public(c, c.opened_on.desc(), c.id.desc())
     file.complaints = public(Complaint, Complaint.received_on.desc(), Complaint.id.desc())
-    file.designations = list(
-        session.scalars(
-            select(Designation)
-            .where(Designation.enterprise_uscc == code, designation_is_current(today))
-            .order_by(Designation.starts_on.desc(), Designation.id.desc())
-        )
+    in_force = session.scalars(
+        select(Designation)
+        .where(Designation.enterprise_uscc == code, designation_is_current(today, suspended=True))
+        .order_by(Designation.starts_on.desc(), Designation.id.desc())
     )
+    # A suspended exemplary designation is not on the lists: the file says why (the rules' own
+    # decision of today, which the materialised suspension that the lists use follows).
+    for d in in_force:
+        decision = evaluation.decisions.get((d.source_system, d.source_record_id))
+        suspended = decision is not None and decision.state == "suspended"
+        (file.suspended if suspended else file.designations).append(d)
     file.today = today
     file.overall = colours.overall
     file.decisions = evaluation.decisions
