@@ -46,6 +46,7 @@ from portal.rules.model import (
     Thresholds,
     public_day,
     rule_key,
+    source_name,
 )
 from portal.rules.notices import notice_decision, notice_outcomes
 from portal.rules.open_items import open_items
@@ -255,7 +256,7 @@ def _upgrade(e: Entry, uscc: str, entries: list[Entry], th: Thresholds) -> Entry
     if e.spec is not None:
         records += e.spec.records
     text = (
-        f"由规则“{UPGRADE_NAME}”于 {day} 根据不良信息 {system}/{record_id} 生成:"
+        f"由规则“{UPGRADE_NAME}”于 {day} 根据{source_name(system)}公布的不良信息“{e.title}”生成:"
         f"该不良信息于 {e.published} 公布,至 {deadline} 仍未改正"
     )
     spec = DerivedDesignation(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
-from portal.domain import SOURCE_LABELS, SourceSystem
+from portal.domain import EQUIPMENT_LABELS, SOURCE_LABELS, EquipmentKind, SourceSystem
 
 if TYPE_CHECKING:
     from portal.settings import Settings
@@ -205,6 +205,24 @@ def source_name(system: str) -> str:
         return SOURCE_LABELS[SourceSystem(system)]
     except ValueError:
         return system
+
+
+def record_title(kind: str, record: Any) -> str:
+    """A record as the bureau and the public know it: what it is and its number (registration_no,
+    instrument_no, licence_no, notice_no), never its source system's record id."""
+    if kind == "special_equipment":
+        try:
+            label = EQUIPMENT_LABELS[EquipmentKind(record.kind)]
+        except ValueError:
+            label = record.kind
+        return f"{label} {record.registration_no}"
+    if kind == "measuring_instrument":
+        return f"{record.name} {record.instrument_no}"
+    if kind == "licence":
+        return f"{record.kind} {record.licence_no}"
+    if kind == "rectification_notice":
+        return f"责令整改通知书 {record.notice_no}"
+    return f"作业人员证书({record.category})"
 
 
 def iso(day: date | None) -> str:

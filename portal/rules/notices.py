@@ -16,7 +16,15 @@ from datetime import date
 from portal.domain import CreditList, Severity
 from portal.rules.colours import add_days
 from portal.rules.facts import Facts
-from portal.rules.model import Decision, DerivedCase, DerivedDesignation, Ref, public_day, rule_key
+from portal.rules.model import (
+    Decision,
+    DerivedCase,
+    DerivedDesignation,
+    Ref,
+    public_day,
+    rule_key,
+    source_name,
+)
 from portal.storage.models import RectificationNotice
 
 REFERRAL_RULE, REFERRAL_NAME = "notice_referral", "逾期未整改移送执法"
@@ -100,8 +108,8 @@ def notice_outcomes(f: Facts, today: date) -> tuple[list[DerivedDesignation], li
         referral = referred_on(n)
         if referral is not None and referral <= today:
             text = (
-                f"由规则“{REFERRAL_NAME}”于 {referral} 根据责令整改通知书 {n.notice_no}"
-                f"({ref.system}/{ref.record_id} 第{n.source_version}版)生成"
+                f"由规则“{REFERRAL_NAME}”于 {referral} 根据{source_name(ref.system)}"
+                f"下达的责令整改通知书 {n.notice_no} 生成"
             )
             cases.append(
                 DerivedCase(
@@ -122,8 +130,8 @@ def notice_outcomes(f: Facts, today: date) -> tuple[list[DerivedDesignation], li
         if since is not None and since <= today:
             why = "拒不整改" if n.refused else "严重违法"
             text = (
-                f"由规则“{BLACKLIST_NAME}”于 {since} 根据责令整改通知书 {n.notice_no}"
-                f"({ref.system}/{ref.record_id} 第{n.source_version}版)生成"
+                f"由规则“{BLACKLIST_NAME}”于 {since} 根据{source_name(ref.system)}"
+                f"下达的责令整改通知书 {n.notice_no} 生成"
             )
             listed.append(
                 DerivedDesignation(

@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from portal.domain import COLOUR_LABELS, EQUIPMENT_LABELS, Colour, EquipmentKind
+from portal.domain import COLOUR_LABELS, Colour
 from portal.rules.colours import ColourDecision, add_days, due_date_colour, worst_colour
-from portal.rules.model import RULES_SYSTEM, public_day, source_name
+from portal.rules.model import RULES_SYSTEM, public_day, record_title, source_name
 from portal.rules.red_warnings import renewal_of
 
 # kind (a key of RECORD_TABLES), source system, record id
@@ -49,18 +49,8 @@ def key_of(kind: str, record: Any) -> Key:
 
 
 def title_of(kind: str, record: Any) -> str:
-    """The record as the bureau and the public know it: its kind and its number."""
-    if kind == "special_equipment":
-        try:
-            label = EQUIPMENT_LABELS[EquipmentKind(record.kind)]
-        except ValueError:
-            label = record.kind
-        return f"{label} {record.registration_no}"
-    if kind == "measuring_instrument":
-        return f"{record.name} {record.instrument_no}"
-    if kind == "licence":
-        return f"{record.kind} {record.licence_no}"
-    return f"作业人员证书({record.category})"
+    """The record as the bureau and the public know it (portal.rules.model.record_title)."""
+    return record_title(kind, record)
 
 
 def red_from(kind: str, record: Any) -> date:

@@ -21,7 +21,16 @@ from typing import Any
 from portal.domain import EQUIPMENT_LABELS, CreditList, EquipmentKind
 from portal.rules.colours import add_days
 from portal.rules.facts import Facts
-from portal.rules.model import RULES_SYSTEM, DerivedDesignation, Ref, iso, public_day, rule_key
+from portal.rules.model import (
+    RULES_SYSTEM,
+    DerivedDesignation,
+    Ref,
+    iso,
+    public_day,
+    record_title,
+    rule_key,
+    source_name,
+)
 from portal.rules.periods import WARNING_BAD_RECORD_SEVERITY
 from portal.storage.models import Licence, MeasuringInstrument, SpecialEquipment
 
@@ -139,12 +148,33 @@ def corrections_of(f: Facts, ref: Ref, since: date, today: date) -> list[date]:
     )
 
 
-def _bad_record(f: Facts, cause: Cause, corrected_on: date | None) -> DerivedDesignation:
-    ref, fires = cause.ref, cause.fires_on
-    text = (
-        f"由规则“{RULE_NAME}”于 {fires} 根据 {ref.kind} {ref.system}/{ref.record_id}"
-        f"(第{cause.version}版)生成:{cause.finding}"
+def _text(ref: Ref, record: Any, fires: date, finding: str) -> str:
+    """The bad record's derivation in words: the rule, the day, the source system by its Chinese
+    name and the record by its number (the machine identities are in `derivation.records`)."""
+    title = record_title(ref.kind, record)
+    return (
+        f"由规则“{RULE_NAME}”于 {fires} 根据{source_name(ref.system)}报送的“{title}”记录生成:"
+        f"{finding}"
     )
+
+
+def _finding(kind: str, due: date | None) -> str:
+    """What the red warning was, from the kind of record and its due date."""
+    if due is None:
+        return "强制检定计量器具无检定记录(红色预警)"
+    red = add_days(due, 1)
+    if kind == "special_equipment":
+        return f"特种设备定期检验应于 {due} 前完成,{red} 起超期(红色预警)"
+    if kind == "measuring_instrument":
+        return f"强制检定应于 {due} 前完成,{red} 起超期(红色预警)"
+    return f"许可证有效期至 {due},到期未延续(红色预警)"
+
+
+def _bad_record(
+    f: Facts, cause: Cause, record: Any, corrected_on: date | None
+) -> DerivedDesignation:
+    ref, fires = cause.ref, cause.fires_on
+    text = _text(ref, record, fires, cause.finding)
     return DerivedDesignation(
         key=rule_key(CreditList.bad_records, ref.kind, ref.system, ref.record_id, cause.tag),
         uscc=f.uscc,
@@ -175,7 +205,7 @@ def warning_bad_records(f: Facts, today: date) -> list[DerivedDesignation]:
         first = min(resolved, default=None)
         if first is not None and first < cause.fires_on:
             continue  # corrected before it would have been published
-        out.append(_bad_record(f, cause, first))
+        out.append(_bad_record(f, cause, _find(f, cause.ref), first))
     wanted = {d.key for d in out}
     tags = {(c.ref, c.tag) for c in raw}
     for row in f.derived:
@@ -207,14 +237,15 @@ def _sticky(
         return None  # withdrawn or not public, or the same red warning corrected in advance
     due = date.fromisoformat(derivation["due"]) if derivation.get("due") else None
     evidence = max(_evidence(f, record, due, today), row.starts_on)
-    resolved = corrections_of(f, ref, row.starts_on, today)
-    if evidence <= today:
-        resolved.append(evidence)
+    named = corrections_of(f, ref, row.starts_on, today)
+    resolved = named + ([evidence] if evidence <= today else [])
     corrected = min(resolved, default=None)
-    text = derivation.get("text", "")
-    if corrected is not None:
-        shown = f"{ref.kind} {ref.system}/{ref.record_id} 第{record.source_version}版"
-        text += f";{shown}显示已于 {corrected} 改正"
+    # Rebuilt from the stored facts each time (never appended to the stored text).
+    text = _text(ref, record, row.published_on, _finding(ref.kind, due))
+    if corrected is not None and named and min(named) == corrected:
+        text += f";已于 {corrected} 整改(整改纠正记录)"
+    elif corrected is not None:
+        text += f";{source_name(ref.system)}报送的新版本记录显示已于 {corrected} 改正"
     return DerivedDesignation(
         key=row.source_record_id,
         uscc=f.uscc,
