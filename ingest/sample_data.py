@@ -185,9 +185,9 @@ class _Generator:
         (on its first red day, `red_from`), so that no upgrade follows; the rest, and those too
         recent, are not. As the real systems do, the correction comes with a newer version of the
         record: `head` (the record's body without its dates) with `dates`, where {on} is the
-        correction day and {next} `term` days later (the new inspection, verification or licence
-        term). By arithmetic on the record's serial: the random stream
-        does not see it."""
+        correction day (or the latest routine one since) and {next} `term` days later (the new
+        inspection, verification or licence term). By arithmetic on the record's serial: the
+        random stream does not see it."""
         serial = self.serial
         on = red_from + 1 + serial % 14
         if (serial * 37 + 11) % 100 >= CORRECTED_PERCENT or on > -1:
@@ -196,7 +196,8 @@ class _Generator:
         data = {"uscc": self.uscc, "target": target, "corrected_on": self.day(on),
                 "note": "经复查,问题已整改"}  # fmt: skip
         self.emit(fid, "correction", f"JZ-{rid}", data, on + 1, public=True)
-        renewed = dates.format(on=self.day(on), next=self.day(on + term))
+        last = on + (-on // term) * term if on + term <= 0 else on  # the latest one since
+        renewed = dates.format(on=self.day(last), next=self.day(last + term))
         self.emit(fid, kind, rid, head[:-1] + renewed + "}", on + 1, version=2, public=True)
 
     # --- one enterprise and its records --------------------------------------------------------
