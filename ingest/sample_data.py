@@ -495,11 +495,11 @@ class _Generator:
                       system=SYSTEMS[QUALITY])
             if self.serial % 8 == 3:  # a minor bad record now: the designation is suspended
                 since = -1 - self.serial % 60
-                bad = {"uscc": self.uscc, "list": "bad_records", "severity": "minor",
-                       "title": f"{name}:{product}产品标识标注不规范", "starts_on": day(since),
-                       "reason": "产品标识标注不规范,列为不良信息并公布",
-                       "corrected_on": day(since)}
-                self.emit(LISTS, "designation", self.next_id("MD"), bad, since,
+                minor = {"uscc": self.uscc, "list": "bad_records", "severity": "minor",
+                         "title": f"{name}:{product}产品标识标注不规范", "starts_on": day(since),
+                         "reason": "产品标识标注不规范,列为不良信息并公布",
+                         "corrected_on": day(since)}
+                self.emit(LISTS, "designation", self.next_id("MD"), minor, since,
                           system=SYSTEMS[ENFORCE], public=True)
             return
         if role == "bad" or rnd() < 0.5:

@@ -70,11 +70,11 @@ def open_items(
     )
     for item_kind, kind, records, column in dated:
         for r in records:
-            decision = colours.of(kind, r)
-            if decision.colour in _STATE:
-                state = _STATE[decision.colour]
+            coloured = colours.of(kind, r)
+            if coloured.colour in _STATE:
                 title = title_of(kind, r)
-                items.append(OpenItem(item_kind, title, state, decision.reason, getattr(r, column)))
+                state, due_on = _STATE[coloured.colour], getattr(r, column)
+                items.append(OpenItem(item_kind, title, state, coloured.reason, due_on))
     for e in f.equipment:
         findings = ((e.manufacturer, "无制造商信息"), (e.installation_filing, "未办理安装备案"))
         missing = [text for value, text in findings if not value]
