@@ -56,6 +56,10 @@ class WarningInfo:
     changes_on: date | None = strawberry.field(
         description="颜色下次自动变化的日期;null 表示不会自动变化"
     )
+    corrected_on: date | None = strawberry.field(
+        default=None,
+        description="整改日期:整改纠正记录结束了红色预警(新的日期待来源系统报送);null 表示无",
+    )
 
     @classmethod
     def of(cls, decision: ColourDecision) -> WarningInfo:
@@ -63,6 +67,7 @@ class WarningInfo:
             colour=Colour(decision.colour.value),
             reason=decision.reason,
             changes_on=decision.changes_on,
+            corrected_on=decision.corrected_on,
         )
 
 

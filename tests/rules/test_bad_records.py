@@ -51,7 +51,7 @@ def test_a_red_inspection_is_published_as_a_bad_record_on_its_first_red_day(
     # machine identity only in `records`.
     text = bad.derivation["text"]
     assert "2026-05-09" in text and "特种设备系统" in text
-    assert "起17陕C0003" in text
+    assert "起重机械(行车、行吊) 起17陕C" in text  # the registration number
     assert "SE-1" not in text and "special_equipment" not in text
 
 

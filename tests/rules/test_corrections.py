@@ -5,14 +5,19 @@ closed."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+
+from starlette.testclient import TestClient
 
 from portal.domain import Colour
 from portal.rules.facts import Facts
 from portal.rules.record_colours import record_colours
 from portal.search.documents import build_documents
+from portal.settings import Settings
 from portal.storage.db import session_scope
 from portal.storage.queries import get_credit_file
+from portal.web.app import create_app
 from tests import factories as f
 from tests.rules.helpers import Factory, run
 from tests.rules.helpers import day as _day
@@ -62,6 +67,20 @@ def test_a_correction_ends_the_red_everywhere_from_its_day(session_factory: Fact
     [bad] = [d for d in after.designations if d.list_name == "bad_records"]
     assert bad.corrected_on == day(5)
     assert "blacklist" not in after.lists
+
+
+def test_graphql_gives_the_correction(session_factory: Factory, settings: Settings) -> None:
+    uscc, _ = _overdue_crane(session_factory, corrected_on=day(5))
+    settings = replace(settings, today=day(6).isoformat())
+    query = (
+        f'{{ enterprise(uscc: "{uscc}") {{ colour overallWarning {{ colour reason }} '
+        "specialEquipment { warning { colour correctedOn reason } } } }"
+    )
+    with TestClient(create_app(settings)) as client:
+        data = client.post("/graphql", json={"query": query}).json()["data"]["enterprise"]
+    [crane] = data["specialEquipment"]
+    assert crane["warning"]["colour"] == "GREEN" and crane["warning"]["correctedOn"] == str(day(5))
+    assert data["colour"] == "GREEN" and data["overallWarning"]["colour"] == "GREEN"
 
 
 def test_the_correction_holds_until_a_version_with_a_later_due_date(
