@@ -49,11 +49,13 @@ def pengshengxin(uscc: str, day: Day, today: date) -> list[Record]:
     """鹏盛鑫 (总经理沈鹏) rents a works whose crane (行吊) has no maker data and no installation
     filing; the bureau found three problems twenty days ago and gave a month to rectify them.
     The overdue crane and scales became bad records when their records were published (nineteen
-    days ago). 沈鹏 set to work at once: the bureau recorded both problems corrected a week later
-    (`correction` records, within the 15 days: no upgrade to the blacklist), and confirmed the
-    rectification six days ago (version 2 of the notice: closed in time, no referral). The
-    special-equipment and metrology records themselves are not updated yet: the crane still shows
-    its missing maker data and filing."""
+    days ago: the bureau's bad records, as the rules had derived them on that day). 沈鹏 set to work
+    at once: the crane was inspected and the scales verified a week later, recorded as
+    `correction` records (within the 15 days: no upgrade to the blacklist), and the special-
+    equipment and metrology systems sent newer versions with the new dates; the rectification was
+    confirmed six days ago (version 2 of the notice: closed in time, no referral), and with it the
+    crane's maker data and filing (version 3 of the crane). The real systems work this way: a
+    correction comes with the record that shows it."""
     issued = today - timedelta(days=20)
     products = [
         Record("quality_inspection.jsonl", "product", f"CP-{n:08d}",
@@ -62,9 +64,13 @@ def pengshengxin(uscc: str, day: Day, today: date) -> list[Record]:
     ]
     crane = {"uscc": uscc, "registration_no": "起13陕C00001", "kind": "crane", "model": "行吊",
              "location": "租用厂房一号车间", "next_inspection_due": day(-200)}
+    inspected = crane | {"last_inspected_on": day(-12), "next_inspection_due": day(-12 + 730)}
+    filed = inspected | {"manufacturer": P.EQUIPMENT_MAKERS["crane"][1],
+                         "installation_filing": f"宝特安告{day(-6)[:4]}-00001"}
     scales = {"uscc": uscc, "instrument_no": "BJ00000001", "name": "电子台秤",
               "mandatory_verification": True, "last_verified_on": day(-500),
               "next_verification_due": day(-135)}
+    verified = scales | {"last_verified_on": day(-12), "next_verification_due": day(-12 + 365)}
     notice = {"uscc": uscc, "notice_no": f"宝质监责改〔{issued.year}〕00001号",
               "issued_on": issued.isoformat(), "deadline": add_months(issued, 1).isoformat(),
               "items": [{"description": d, "rectified": r} for d, r in P.PENGSHENGXIN_ITEMS]}
@@ -79,6 +85,19 @@ def pengshengxin(uscc: str, day: Day, today: date) -> list[Record]:
              "电子台秤已送检并检定合格"),
         )
     ]  # fmt: skip
+    bad = [
+        Record("credit_designations.jsonl", "designation", f"MD-{n:08d}",
+               {"uscc": uscc, "list": "bad_records", "severity": "minor", "starts_on": day(-19),
+                "title": f"{PENGSHENGXIN}:{title}", "corrected_on": day(-12),
+                "reason": f"{finding},依规则列为不良信息并公布"}, -11, version=2,
+               system="enforcement_inspection")
+        for n, title, finding in (
+            (9, "起重机械(行车、行吊) 起13陕C00001 超期未检验",
+             f"特种设备定期检验应于 {day(-200)} 前完成,超期未检验(红色预警)"),
+            (10, "强制检定计量器具 电子台秤 BJ00000001 超期未检定",
+             f"强制检定应于 {day(-135)} 前完成,超期未检定(红色预警)"),
+        )
+    ]  # fmt: skip
     rectified = notice | {"rectified_on": day(-6), "items": [
         {"description": d, "rectified": True} for d, _ in P.PENGSHENGXIN_ITEMS]}
     return [
@@ -87,9 +106,15 @@ def pengshengxin(uscc: str, day: Day, today: date) -> list[Record]:
         Record("special_equipment.jsonl", "special_equipment", "SE-00000003", crane, -19),
         Record("metrology.jsonl", "measuring_instrument", "JL-00000004", scales, -19),
         Record("enforcement_inspection.jsonl", "rectification_notice", "ZG-00000005", notice, -19),
+        *bad,
         *corrections,
+        Record("special_equipment.jsonl", "special_equipment", "SE-00000003", inspected, -11,
+               version=2),
+        Record("metrology.jsonl", "measuring_instrument", "JL-00000004", verified, -11, version=2),
         Record("enforcement_inspection.jsonl", "rectification_notice", "ZG-00000005", rectified,
                -5, version=2),
+        Record("special_equipment.jsonl", "special_equipment", "SE-00000003", filed, -5,
+               version=3),
     ]
 
 

@@ -179,10 +179,15 @@ class _Generator:
         )
         self.counts[fid] += 1
 
-    def correct(self, fid: int, kind: str, rid: str, red_from: int) -> None:
+    def correct(self, fid: int, kind: str, rid: str, red_from: int, head: str, dates: str,
+                term: int) -> None:  # fmt: skip
         """Most red warnings are corrected within the 15 days after their bad record is published
         (on its first red day, `red_from`), so that no upgrade follows; the rest, and those too
-        recent, are not. By arithmetic on the record's serial: the random stream does not see it."""
+        recent, are not. As the real systems do, the correction comes with a newer version of the
+        record: `head` (the record's body without its dates) with `dates`, where {on} is the
+        correction day (or the latest routine one since) and {next} `term` days later (the new
+        inspection, verification or licence term). By arithmetic on the record's serial: the
+        random stream does not see it."""
         serial = self.serial
         on = red_from + 1 + serial % 14
         if (serial * 37 + 11) % 100 >= CORRECTED_PERCENT or on > -1:
@@ -191,6 +196,9 @@ class _Generator:
         data = {"uscc": self.uscc, "target": target, "corrected_on": self.day(on),
                 "note": "经复查,问题已整改"}  # fmt: skip
         self.emit(fid, "correction", f"JZ-{rid}", data, on + 1, public=True)
+        last = on + (-on // term) * term if on + term <= 0 else on  # the latest one since
+        renewed = dates.format(on=self.day(last), next=self.day(last + term))
+        self.emit(fid, kind, rid, head[:-1] + renewed + "}", on + 1, version=2, public=True)
 
     # --- one enterprise and its records --------------------------------------------------------
     def enterprise(self, i: int) -> None:
@@ -279,14 +287,16 @@ class _Generator:
                 no = f"TS{2 + k % 2}61{serial % 10**4:04d}-{self.day(expires)[:4]}"
             else:
                 no = f"陕{'制' if '计量' in kind else ''}{year}{serial % 10**4:04d}"
-            body = (f'{{"uscc":"{self.uscc}","licence_no":"{no}","kind":"{kind}","scope":'
-                    f'"{scope}","issuer":"{P.ISSUERS[level][year >= "2018"]}","issued_on":'
-                    f'"{self.day(issued)}","expires_on":"{self.day(expires)}"}}')
+            head = (f'{{"uscc":"{self.uscc}","licence_no":"{no}","kind":"{kind}","scope":'
+                    f'"{scope}","issuer":"{P.ISSUERS[level][year >= "2018"]}"}}')
+            dates = f',"issued_on":"{self.day(issued)}","expires_on":"{self.day(expires)}"'
+            body = head[:-1] + dates + "}"
             rid = self.next_id("XK")
             self.emit(QUALITY, "licence", rid, body, issued + 3)
             if expires < 0:
                 self.findings.append((expires, f"{kind}已于{self.day(expires)}到期,未申请延续"))
-                self.correct(QUALITY, "licence", rid, expires + 1)
+                self.correct(QUALITY, "licence", rid, expires + 1, head,
+                             ',"issued_on":"{on}","expires_on":"{next}"', 1825)  # renewed
 
     def equipment(self, scale: str, industry: str, role: str) -> None:
         """Special equipment and its operators: exemplary firms all green, bad-record firms at
@@ -316,19 +326,25 @@ class _Generator:
                 extra += f',"installation_filing":"宝特安告{day(inspected - 30)[:4]}-{serial:05d}"'
             else:
                 findings.append((inspected, f"{model}未办理安装告知及使用登记备案"))
+            last = ""
             if due >= 0 or rnd() > 0.05:  # a few overdue units were never inspected at all
-                extra += f',"last_inspected_on":"{day(inspected)}"'
+                last = f',"last_inspected_on":"{day(inspected)}"'
             if due < 0:
                 findings.append((due, f"{model}超期未检验(应于{day(due)}前检验)"))
-            body = (f'{{"uscc":"{self.uscc}","registration_no":"{char}{day(inspected)[2:4]}陕C'
+            head = (f'{{"uscc":"{self.uscc}","registration_no":"{char}{day(inspected)[2:4]}陕C'
                     f'{serial:05d}","kind":"{kind}","model":"{model}","location":'
-                    f'"{pick(P.EQUIPMENT_LOCATIONS)}"{extra},"next_inspection_due":"{day(due)}"}}')
+                    f'"{pick(P.EQUIPMENT_LOCATIONS)}"{extra}}}')
             rid = self.next_id("SE")
-            self.emit(SPECIAL, "special_equipment", rid, body, inspected + 5)
-            if due < 0:
-                self.correct(SPECIAL, "special_equipment", rid, max(due + 1, min(inspected + 5, 0)))
+            self.emit(SPECIAL, "special_equipment", rid,
+                      f'{head[:-1]}{last},"next_inspection_due":"{day(due)}"}}', inspected + 5)
+            if due < 0:  # corrected: inspected again, the next inspection a period on
+                self.correct(SPECIAL, "special_equipment", rid, max(due + 1, min(inspected + 5, 0)),
+                             head, ',"last_inspected_on":"{on}","next_inspection_due":"{next}"',
+                             period)
             if rnd() < 0.7:
                 issued = -int(rnd() * 1700)
+                if tidy:  # exemplary firms renew their operators' certificates in time
+                    issued = max(issued, -1400)
                 body = (f'{{"uscc":"{self.uscc}","name":"{self.person()}","certificate_no":'
                         f'"T6103{self.serial:09d}","category":"{category}",'
                         f'"certificate_expires_on":"{day(issued + 1461)}"}}')
@@ -359,12 +375,14 @@ class _Generator:
                          f'"next_verification_due":"{day(due)}"')
             if mandatory and due < 0:
                 self.findings.append((due, f"强制检定计量器具({name})未按期检定"))
-            body = (f'{{"uscc":"{self.uscc}","instrument_no":"BJ{self.serial:08d}","name":'
-                    f'"{name}","mandatory_verification":{_B[mandatory]}{dates}}}')
+            head = (f'{{"uscc":"{self.uscc}","instrument_no":"BJ{self.serial:08d}","name":'
+                    f'"{name}","mandatory_verification":{_B[mandatory]}}}')
             rid = self.next_id("JL")
-            self.emit(METRO, "measuring_instrument", rid, body, due - 360)
-            if mandatory and due < 0:
-                self.correct(METRO, "measuring_instrument", rid, due + 1 if dates else due - 360)
+            self.emit(METRO, "measuring_instrument", rid, head[:-1] + dates + "}", due - 360)
+            if mandatory and due < 0:  # corrected: verified, the next verification a year on
+                self.correct(METRO, "measuring_instrument", rid, due + 1 if dates else due - 360,
+                             head, ',"last_verified_on":"{on}","next_verification_due":"{next}"',
+                             365)
 
     def samplings(self, industry: str, textile: bool, products: list[tuple[str, bool]],
                   tidy: bool, warned: bool) -> str:  # fmt: skip
@@ -475,6 +493,14 @@ class _Generator:
                        "无质量违法记录", "ends_on": day(starts + 3 * 365)}
             self.emit(LISTS, "designation", self.next_id("MD"), listed, starts,
                       system=SYSTEMS[QUALITY])
+            if self.serial % 8 == 3:  # a minor bad record now: the designation is suspended
+                since = -1 - self.serial % 60
+                minor = {"uscc": self.uscc, "list": "bad_records", "severity": "minor",
+                         "title": f"{name}:{product}产品标识标注不规范", "starts_on": day(since),
+                         "reason": "产品标识标注不规范,列为不良信息并公布",
+                         "corrected_on": day(since)}
+                self.emit(LISTS, "designation", self.next_id("MD"), minor, since,
+                          system=SYSTEMS[ENFORCE], public=True)
             return
         if role == "bad" or rnd() < 0.5:
             title, reason = P.BAD_RECORD_REASONS[("bad", "blacklist", "warning").index(role)]
@@ -530,7 +556,7 @@ class _Generator:
         records = C.pengshengxin(self.uscc, day, self.today) if i == 0 else C.weili(self.uscc, day)
         for r in records:
             self.emit(_FID[r.file], r.kind, r.record_id, r.data, r.published, version=r.version,
-                      public=True)
+                      system=r.system, public=True)
 
     def rejected(self, k: int) -> None:
         """The `k`-th bad line, about the latest enterprise."""

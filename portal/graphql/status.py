@@ -18,7 +18,7 @@ from portal.rules.model import OpenItem as OpenItemDecision
 class RuleStatus:
     state: str = strawberry.field(
         description="状态:责令整改通知书为 open、closed、overdue、refused;名单记录为 published、"
-        "corrected、scheduled、upgraded、expired、repaired、lapsed"
+        "corrected、scheduled、upgraded、expired、repaired、lapsed;示范企业暂停时为 suspended"
     )
     reason: str = strawberry.field(description="原因(规则、依据的记录和日期)")
     next_change_on: date | None = strawberry.field(

@@ -69,6 +69,10 @@ class WarningInfo:
     changes_on: date | None = strawberry.field(
         description="颜色下次自动变化的日期;null 表示不会自动变化"
     )
+    corrected_on: date | None = strawberry.field(
+        default=None,
+        description="整改日期:整改纠正记录结束了红色预警(新的日期待来源系统报送);null 表示无",
+    )
 
     @classmethod
     def of(cls, decision: ColourDecision) -> WarningInfo:
@@ -76,6 +80,7 @@ class WarningInfo:
             colour=Colour(decision.colour.value),
             reason=decision.reason,
             changes_on=decision.changes_on,
+            corrected_on=decision.corrected_on,
         )
 
 
@@ -329,6 +334,12 @@ class Designation:
         description="严重程度:minor、moderate、serious;示范企业为 null"
     )
     corrected_on: date | None = strawberry.field(description="改正日期(不良信息)")
+    suspended_from: date | None = strawberry.field(
+        description="示范企业:当前或下一次暂停的起始日期(有不良信息在公示期内);null 表示不暂停"
+    )
+    suspended_until: date | None = strawberry.field(
+        description="示范企业:暂停的最后一日;null 表示未暂停或暂停无截止日期"
+    )
     provenance: Provenance
     under_objection: bool = strawberry.field(default=False, description=UNDER_OBJECTION)
     _row: strawberry.Private[models.Designation | None] = None
@@ -358,6 +369,8 @@ class Designation:
             public_until=r.last_public_day,
             severity=severity.value if severity else None,
             corrected_on=r.corrected_on,
+            suspended_from=r.suspended_from,
+            suspended_until=r.suspended_until,
             provenance=Provenance.of(r),
             _row=r,
             _status=status,
@@ -380,6 +393,9 @@ class CreditFile:
     colour: Colour | None = strawberry.field(
         description="许可证、特种设备、计量器具、作业人员证书中最严重的预警颜色;无到期事项时为 null"
     )
+    overall_warning: WarningInfo | None = strawberry.field(
+        description="综合预警:颜色及其原因(哪些记录、为什么);无到期事项时为 null"
+    )
     provenance: Provenance
     under_objection: bool = strawberry.field(default=False, description=UNDER_OBJECTION)
     licences: list[Licence]
@@ -392,6 +408,9 @@ class CreditFile:
     enforcement_cases: list[EnforcementCase]
     complaints: list[Complaint]
     designations: list[Designation] = strawberry.field(description="当前有效的名单记录")
+    suspended_designations: list[Designation] = strawberry.field(
+        description="暂停中的示范企业记录(示范资格暂停:有不良信息在公示期内),status 说明原因"
+    )
     open_items: list[OpenItem] = strawberry.field(
         description="一企一策:尚未办结的事项及其期限(整改、预警、待升级、信用修复),按日期排列"
     )
@@ -412,6 +431,7 @@ class CreditFile:
             established_on=e.established_on,
             lists=[CreditList(name) for name in f.lists],
             colour=Colour(f.colour.value) if f.colour else None,
+            overall_warning=WarningInfo.of(f.overall) if f.overall else None,
             provenance=Provenance.of(e),
             licences=[marked(Licence.of(x), f.under_objection(x.record)) for x in f.licences],
             products=[marked(Product.of(x), f.under_objection(x)) for x in f.products],
@@ -437,6 +457,9 @@ class CreditFile:
             complaints=[marked(Complaint.of(x), f.under_objection(x)) for x in f.complaints],
             designations=[
                 marked(Designation.of(x, f.status(x)), f.under_objection(x)) for x in f.designations
+            ],
+            suspended_designations=[
+                marked(Designation.of(x, f.status(x)), f.under_objection(x)) for x in f.suspended
             ],
             open_items=[OpenItem.of(i) for i in f.open_items],
             under_objection=f.under_objection(e),

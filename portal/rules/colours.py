@@ -23,12 +23,28 @@ class ColourDecision:
     # The next date on which the colour changes by itself (None: only a new record changes it).
     changes_on: date | None
     rule: str = "due_date_colour"
+    # The day a correction ended the red warning (portal.rules.record_colours); None: none.
+    corrected_on: date | None = None
+
+
+def add_days(day: date, days: int) -> date:
+    """`day` moved by `days`, clamped to date.min .. date.max: a stored "never" date such as
+    9999-12-31 must not make a rule crash (it stays "no change within the calendar")."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
 
 
 def add_months(day: date, months: int) -> date:
-    """`day` moved by whole months, clamped to the last day of a shorter month."""
+    """`day` moved by whole months, clamped to the last day of a shorter month, and to
+    date.min .. date.max (every date step of the rules goes through add_days or add_months)."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if year > date.max.year:
+        return date.max
+    if year < date.min.year:
+        return date.min
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
@@ -55,8 +71,6 @@ def due_date_colour(
         return ColourDecision(
             Colour.yellow,
             f"距{what}到期不超过{yellow_months}个月(到期日{due.isoformat()})",
-            due + timedelta(days=1),
+            add_days(due, 1),
         )
-    return ColourDecision(
-        Colour.green, f"{what}在有效期内(到期日{due.isoformat()})", yellow_from
-    )
+    return ColourDecision(Colour.green, f"{what}在有效期内(到期日{due.isoformat()})", yellow_from)

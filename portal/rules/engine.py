@@ -16,16 +16,25 @@ Rules here:
   list starting from P to the upgrade day is taken as the upgrade itself. The bad record is shown
   until the day before its upgrade.
 - display periods and credit repair by severity (portal.rules.periods);
-- `exemplary_lapse`: an exemplary designation is shown until its `ends_on`, and lapses on the
-  first day a blacklist entry or quality-safety warning of the enterprise is in force.
+- `exemplary_lapse` and `exemplary_suspension` (portal.rules.exemplary): an exemplary designation
+  is shown until its `ends_on`, lapses on the first day a blacklist entry or quality-safety
+  warning of the enterprise is in force, and is suspended while a bad record is in force.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 
 from portal.domain import LIST_LABELS, CreditList, Severity
+from portal.rules.colours import add_days
+from portal.rules.exemplary import (
+    Period,
+    current_suspension,
+    lapse,
+    suspension_reason,
+    suspensions,
+)
 from portal.rules.facts import Facts
 from portal.rules.model import (
     RULES_SYSTEM,
@@ -37,6 +46,7 @@ from portal.rules.model import (
     Thresholds,
     public_day,
     rule_key,
+    source_name,
 )
 from portal.rules.notices import notice_decision, notice_outcomes
 from portal.rules.open_items import open_items
@@ -48,11 +58,12 @@ from portal.rules.periods import (
     severity_label,
     severity_of,
 )
+from portal.rules.record_colours import RecordColours, record_colours
 from portal.rules.red_warnings import corrections_of, warning_bad_records
 from portal.storage.models import CreditRepair, Designation
 
 UPGRADE_RULE, UPGRADE_NAME = "bad_record_upgrade", "不良信息逾期未改正升级"
-ADVERSE = (CreditList.blacklist, CreditList.quality_safety_warning)
+SUSPENSION_RULE = "exemplary_suspension"
 Identity = tuple[str, str]
 
 
@@ -78,6 +89,9 @@ class Entry:
     upgrade_to: str | None = None  # the upgrade's list
     upgraded_by_bureau: bool = False
     lapse_on: date | None = None  # the lapse's day (exemplary)
+    suspensions: list[Period] = field(default_factory=list)  # (exemplary) portal.rules.exemplary
+    # The entries of the enterprise, for the explanation of a suspension.
+    others: list[Entry] = field(default_factory=list, repr=False)
     display_until: date | None = None
 
     @property
@@ -94,9 +108,13 @@ class Evaluation:
     cases: list[DerivedCase] = field(default_factory=list)
     # Every designation's last public day, by identity (system, record id); None: no end.
     display_until: dict[Identity, date | None] = field(default_factory=dict)
+    # An exemplary designation's suspension in force today or next (first, last day), or None.
+    suspension: dict[Identity, Period | None] = field(default_factory=dict)
     decisions: dict[Identity, Decision] = field(default_factory=dict)
     notices: dict[Identity, Decision] = field(default_factory=dict)
     open_items: list[OpenItem] = field(default_factory=list)
+    # The colour of every record with a due date, and the overall colour (综合预警).
+    colours: RecordColours = field(default_factory=RecordColours)
 
 
 def evaluate(f: Facts, today: date, th: Thresholds | None = None) -> Evaluation:
@@ -117,12 +135,17 @@ def evaluate(f: Facts, today: date, th: Thresholds | None = None) -> Evaluation:
             e.display_until = _min(e.display_until, _day_before(e.upgrade_on))
     for e in entries:
         if e.list_name == CreditList.exemplary:
-            _lapse(e, entries)
+            lapse(e, entries)
+            e.suspensions = suspensions(e, entries)
+            e.others = entries
     for e in entries:
         ev.display_until[e.identity] = e.display_until
+        if e.list_name == CreditList.exemplary:
+            ev.suspension[e.identity] = current_suspension(e.suspensions, today)
         ev.decisions[e.identity] = explain(e, today, th)
         if e.spec is not None:
             ev.designations.append(e.spec)
+    ev.colours = record_colours(f, today, yellow_months=th.yellow_months)
     for n in f.notices:
         ev.notices[(n.source_system, n.source_record_id)] = notice_decision(n, today)
     ev.open_items = open_items(f, ev, entries, today, th)
@@ -134,7 +157,7 @@ def _min(a: date | None, b: date | None) -> date | None:
 
 
 def _day_before(day: date | None) -> date | None:
-    return None if day is None else day - timedelta(days=1)
+    return None if day is None else add_days(day, -1)
 
 
 def _ingested(row: Designation, f: Facts, today: date) -> Entry:
@@ -209,12 +232,12 @@ def _upgrade(e: Entry, uscc: str, entries: list[Entry], th: Thresholds) -> Entry
     derived entry (None when there is none to derive)."""
     if e.list_name != CreditList.bad_records:
         return None
-    deadline = e.published + timedelta(days=th.grace_days)
+    deadline = add_days(e.published, th.grace_days)
     if e.display_until is not None and e.display_until < deadline:
         return None  # no longer shown when the grace period ends
     if e.corrected_on is not None and e.corrected_on <= deadline:
         return None
-    day = deadline + timedelta(days=1)
+    day = add_days(deadline, 1)
     target = CreditList.quality_safety_warning if e.health else CreditList.blacklist
     bureau = [
         x
@@ -233,7 +256,7 @@ def _upgrade(e: Entry, uscc: str, entries: list[Entry], th: Thresholds) -> Entry
     if e.spec is not None:
         records += e.spec.records
     text = (
-        f"由规则“{UPGRADE_NAME}”于 {day} 根据不良信息 {system}/{record_id} 生成:"
+        f"由规则“{UPGRADE_NAME}”于 {day} 根据{source_name(system)}公布的不良信息“{e.title}”生成:"
         f"该不良信息于 {e.published} 公布,至 {deadline} 仍未改正"
     )
     spec = DerivedDesignation(
@@ -257,21 +280,6 @@ def _upgrade(e: Entry, uscc: str, entries: list[Entry], th: Thresholds) -> Entry
     return _of_spec(spec)
 
 
-def _lapse(e: Entry, entries: list[Entry]) -> None:
-    """An exemplary designation lapses when an adverse entry is first in force in its period."""
-    until = e.ends_on
-    lapse: date | None = None
-    for x in entries:
-        if x.list_name not in ADVERSE:
-            continue
-        if x.starts_on > (until or date.max) or (x.display_until or date.max) < e.starts_on:
-            continue
-        start = max(x.starts_on, e.starts_on)
-        lapse = start if lapse is None else min(lapse, start)
-    e.lapse_on = lapse
-    e.display_until = _min(until, _day_before(lapse))
-
-
 def explain(e: Entry, today: date, th: Thresholds) -> Decision:
     """Why the designation has its status on `today`, and what happens next and when."""
     label = LIST_LABELS.get(CreditList(e.list_name), e.list_name)
@@ -280,7 +288,7 @@ def explain(e: Entry, today: date, th: Thresholds) -> Decision:
         start = max(e.starts_on, e.published)
         return Decision("scheduled", f"将于 {start} 起列入{label}", start, f"将于 {start} 起公示")
     if until is not None and until < today:
-        gone = until + timedelta(days=1)
+        gone = add_days(until, 1)
         if e.upgrade_on is not None and e.upgrade_on == gone:
             to = LIST_LABELS[CreditList(e.upgrade_to or CreditList.blacklist)]
             return Decision("upgraded", f"逾期未改正,已于 {gone} 升级为{to}", rule=UPGRADE_RULE)
@@ -291,10 +299,22 @@ def explain(e: Entry, today: date, th: Thresholds) -> Decision:
         return Decision("expired", f"公示期已于 {until} 届满,不再公示")
     parts = [_origin(e)]
     if e.list_name == CreditList.exemplary:
+        for start, end in e.suspensions:
+            if end is not None and end < today:
+                continue
+            why = suspension_reason(e, (start, end), e.others)
+            if start <= today:
+                back = None if end is None else add_days(end, 1)
+                if back is not None and until is not None and back > until:
+                    back = None
+                change = f"将于 {back} 恢复示范资格" if back else None
+                return Decision("suspended", f"{parts[0]};{why}", back, change, SUSPENSION_RULE)
+            parts.append(f"将于 {start} 起暂停:{why}")
+            return Decision("published", ";".join(parts), start, f"将于 {start} 起暂停示范资格")
         if until is not None:
-            why = "示范资格失效" if e.lapse_on == until + timedelta(days=1) else "有效期届满"
-            return Decision("published", parts[0], until + timedelta(days=1),
-                            f"将于 {until + timedelta(days=1)} {why}")  # fmt: skip
+            why = "示范资格失效" if e.lapse_on == add_days(until, 1) else "有效期届满"
+            return Decision("published", parts[0], add_days(until, 1),
+                            f"将于 {add_days(until, 1)} {why}")  # fmt: skip
         return Decision("published", parts[0])
     if e.list_name == CreditList.bad_records:
         if e.corrected_on is not None:
@@ -314,7 +334,7 @@ def explain(e: Entry, today: date, th: Thresholds) -> Decision:
             change = f"将于 {e.upgrade_on} 升级为{to}"
         return Decision(state, ";".join(parts), e.upgrade_on, change, UPGRADE_RULE)
     if until is not None:
-        gone = until + timedelta(days=1)
+        gone = add_days(until, 1)
         return Decision(state, ";".join(parts), gone, f"将于 {gone} 起不再公示(公示期至 {until})")
     return Decision(state, ";".join(parts))
 
@@ -332,7 +352,7 @@ def stored_decision(d: Designation, today: date) -> Decision:
     state = "corrected" if d.corrected_on is not None and d.corrected_on <= today else "published"
     if until is None:
         return Decision(state, text)
-    gone = until + timedelta(days=1)
+    gone = add_days(until, 1)
     return Decision(state, text, gone, f"将于 {gone} 起不再公示(公示期至 {until})")
 
 

@@ -66,8 +66,16 @@ _PUBLIC_LISTS: dict[str, Any] = {
 }
 
 
-def load_facts(session: Session, usccs: Iterable[str], today: date) -> dict[str, Facts]:
-    """The facts of the known enterprises among `usccs` (one chunk: keep it to a few hundred)."""
+# What the colour decisions read (portal.rules.record_colours): the search documents load only this.
+DUE_LISTS = ("equipment", "instruments", "licences", "operators", "corrections")
+
+
+def load_facts(
+    session: Session, usccs: Iterable[str], today: date, *, only: Iterable[str] | None = None
+) -> dict[str, Facts]:
+    """The facts of the known enterprises among `usccs` (one chunk: keep it to a few hundred);
+    `only` some of the lists (e.g. DUE_LISTS; the derived rows are always loaded)."""
+    kinds = set(_PUBLIC_LISTS if only is None else only)
     wanted = sorted(set(usccs))
     if not wanted:
         return {}
@@ -79,6 +87,8 @@ def load_facts(session: Session, usccs: Iterable[str], today: date) -> dict[str,
     }
     known = sorted(facts)
     for attribute, model in _PUBLIC_LISTS.items():
+        if attribute not in kinds:
+            continue
         rows = session.scalars(
             select(model)
             .where(model.enterprise_uscc.in_(known), model.is_public(today))
@@ -87,10 +97,16 @@ def load_facts(session: Session, usccs: Iterable[str], today: date) -> dict[str,
         for uscc, group in _by_uscc(rows).items():
             setattr(facts[uscc], attribute, group)
     d = Designation
-    ingested = session.scalars(
-        select(d)
-        .where(d.enterprise_uscc.in_(known), d.is_public(today), d.source_system != RULES_SYSTEM)
-        .order_by(d.id)
+    ingested = (
+        ()
+        if only is not None
+        else session.scalars(
+            select(d)
+            .where(
+                d.enterprise_uscc.in_(known), d.is_public(today), d.source_system != RULES_SYSTEM
+            )
+            .order_by(d.id)
+        )
     )
     for uscc, group in _by_uscc(ingested).items():
         facts[uscc].designations = group

@@ -268,16 +268,24 @@ class _Chunk:
         return {row.source_record_id: row for row in self.session.scalars(stmt)}
 
     def _displays(self, facts: dict[str, Facts], evaluations: list[Evaluation]) -> None:
-        """The materialised display_until of the bureau's own designations."""
+        """The materialised display_until (and an exemplary one's suspension) of the bureau's
+        own designations."""
         by_uscc = {ev.uscc: ev for ev in evaluations}
         for uscc, f in facts.items():
             ev = by_uscc[uscc]
             for row in f.designations:
-                until = ev.display_until.get((row.source_system, row.source_record_id))
-                if row.display_until == until:
+                identity = (row.source_system, row.source_record_id)
+                until = ev.display_until.get(identity)
+                start, end = ev.suspension.get(identity) or (None, None)
+                if (row.display_until, row.suspended_from, row.suspended_until) == (
+                    until,
+                    start,
+                    end,
+                ):
                     self.summary.unchanged += 1
                     continue
                 row.display_until = until
+                row.suspended_from, row.suspended_until = start, end
                 self.summary.updated += 1
                 self.summary.changed_usccs.add(uscc)
 
@@ -294,6 +302,8 @@ class _Chunk:
                     d.published_on == self.today,
                     d.display_until == yesterday,
                     d.ends_on == yesterday,
+                    d.suspended_from == self.today,
+                    d.suspended_until == yesterday,
                 ),
             ),
             select(c.enterprise_uscc).where(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 # Dates of the bureau are days in China: one definition, in portal.clock.
 from portal.clock import china_day as china_day
 from portal.clock import start_of_china_day as start_of_china_day
+from portal.domain import EQUIPMENT_LABELS, SOURCE_LABELS, EquipmentKind, SourceSystem
 
 if TYPE_CHECKING:
     from portal.settings import Settings
@@ -174,6 +175,46 @@ def public_day(record: Any) -> date:
     if record.approved_at is not None:
         return china_day(record.approved_at)
     return date.min
+
+
+# What the public site calls each source system in the texts the rules write: the bureau's five
+# internal systems by "…系统", the complaint channels and the rules as they are.
+_SYSTEM_NAMES = {
+    "metrology": "计量系统",
+    "quality_inspection": "质检系统",
+    "fibre_inspection": "纤检系统",
+    "special_equipment": "特种设备系统",
+    "org_code_registry": "组织机构代码系统",
+}
+
+
+def source_name(system: str) -> str:
+    """A source system by its Chinese name (计量系统), for the texts citizens read; the machine
+    identities stay in the `derivation` JSON."""
+    if system in _SYSTEM_NAMES:
+        return _SYSTEM_NAMES[system]
+    try:
+        return SOURCE_LABELS[SourceSystem(system)]
+    except ValueError:
+        return system
+
+
+def record_title(kind: str, record: Any) -> str:
+    """A record as the bureau and the public know it: what it is and its number (registration_no,
+    instrument_no, licence_no, notice_no), never its source system's record id."""
+    if kind == "special_equipment":
+        try:
+            label = EQUIPMENT_LABELS[EquipmentKind(record.kind)]
+        except ValueError:
+            label = record.kind
+        return f"{label} {record.registration_no}"
+    if kind == "measuring_instrument":
+        return f"{record.name} {record.instrument_no}"
+    if kind == "licence":
+        return f"{record.kind} {record.licence_no}"
+    if kind == "rectification_notice":
+        return f"责令整改通知书 {record.notice_no}"
+    return f"作业人员证书({record.category})"
 
 
 def iso(day: date | None) -> str:

@@ -2,7 +2,8 @@
 bureau's departments, with its deadline, in one list.
 
 Open and overdue rectification notices; yellow and red special equipment, mandatory measuring
-instruments, licences and operator certificates, with their due dates; equipment without
+instruments, licences and operator certificates, with their due dates, as
+portal.rules.record_colours decides (a corrected or renewed record is not listed); equipment without
 manufacturer information or installation filing; bad records awaiting their upgrade; and when
 credit repair of the shown designations may be applied for. Earliest date first.
 """
@@ -10,13 +11,12 @@ credit repair of the shown designations may be applied for. Earliest date first.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from portal.domain import EQUIPMENT_LABELS, LIST_LABELS, Colour, CreditList, EquipmentKind
-from portal.rules.colours import due_date_colour
+from portal.domain import LIST_LABELS, Colour, CreditList
 from portal.rules.facts import Facts
 from portal.rules.model import OpenItem, Thresholds
-from portal.rules.red_warnings import renewal_of
+from portal.rules.record_colours import title_of
 
 if TYPE_CHECKING:
     from portal.rules.engine import Entry, Evaluation
@@ -47,23 +47,12 @@ STATE_BADGES = {
 }
 
 
-def _label(kind: str) -> str:
-    try:
-        return EQUIPMENT_LABELS[EquipmentKind(kind)]
-    except ValueError:
-        return kind
-
-
 def open_items(
     f: Facts, ev: Evaluation, entries: list[Entry], today: date, th: Thresholds
 ) -> list[OpenItem]:
     items: list[OpenItem] = []
 
-    def due(kind: str, title: str, when: date | None, what: str) -> None:
-        decision = due_date_colour(when, today, yellow_months=th.yellow_months, what=what)
-        if decision.colour in _STATE:
-            items.append(OpenItem(kind, title, _STATE[decision.colour], decision.reason, when))
-
+    colours = ev.colours
     for n in f.notices:
         decision = ev.notices[(n.source_system, n.source_record_id)]
         if decision.state != "closed":
@@ -72,21 +61,26 @@ def open_items(
                 text += f"。{decision.next_change}"
             title = f"责令整改通知书 {n.notice_no}"
             items.append(OpenItem("notice", title, decision.state, text, n.deadline))
+    # Yellow and red records, by the one colour decision (corrections and renewals included).
+    dated: tuple[tuple[str, str, list[Any], str], ...] = (
+        ("equipment", "special_equipment", f.equipment, "next_inspection_due"),
+        ("instrument", "measuring_instrument", f.instruments, "next_verification_due"),
+        ("licence", "licence", f.licences, "expires_on"),
+        ("operator", "operator", f.operators, "certificate_expires_on"),
+    )
+    for item_kind, kind, records, column in dated:
+        for r in records:
+            coloured = colours.of(kind, r)
+            if coloured.colour in _STATE:
+                title = title_of(kind, r)
+                state, due_on = _STATE[coloured.colour], getattr(r, column)
+                items.append(OpenItem(item_kind, title, state, coloured.reason, due_on))
     for e in f.equipment:
-        title = f"{_label(e.kind)} {e.registration_no}"
-        due("equipment", title, e.next_inspection_due, "定期检验")
         findings = ((e.manufacturer, "无制造商信息"), (e.installation_filing, "未办理安装备案"))
         missing = [text for value, text in findings if not value]
         if missing:
+            title = title_of("special_equipment", e)
             items.append(OpenItem("finding", title, "open", "、".join(missing) + ",需补办"))
-    for m in f.instruments:
-        if m.mandatory_verification:
-            due("instrument", f"{m.name} {m.instrument_no}", m.next_verification_due, "强制检定")
-    for lic in f.licences:
-        if renewal_of(lic, f.licences, today) is None:
-            due("licence", f"{lic.kind} {lic.licence_no}", lic.expires_on, "许可证有效期")
-    for op in f.operators:
-        due("operator", f"作业人员证书({op.category})", op.certificate_expires_on, "证书有效期")
     for x in entries:
         shown = x.starts_on <= today and x.published <= today
         if shown and x.display_until is not None and x.display_until < today:

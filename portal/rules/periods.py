@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from portal.domain import SEVERITY_LABELS, CreditList, Severity
-from portal.rules.colours import add_months
+from portal.rules.colours import add_days, add_months
 from portal.rules.model import Thresholds
 from portal.storage.models import CreditRepair
 
@@ -55,7 +55,7 @@ def display_months(severity: Severity, th: Thresholds) -> int:
 
 def period_end(starts_on: date, severity: Severity, th: Thresholds) -> date:
     """The last day of the display period of an entry starting on `starts_on`."""
-    return add_months(starts_on, display_months(severity, th)) - timedelta(days=1)
+    return add_days(add_months(starts_on, display_months(severity, th)), -1)
 
 
 def repair_from(starts_on: date, severity: Severity | None, th: Thresholds) -> date | None:

@@ -15,12 +15,22 @@ verification day. A correction dated before the bad record would be published pr
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from portal.domain import EQUIPMENT_LABELS, CreditList, EquipmentKind
+from portal.rules.colours import add_days
 from portal.rules.facts import Facts
-from portal.rules.model import RULES_SYSTEM, DerivedDesignation, Ref, iso, public_day, rule_key
+from portal.rules.model import (
+    RULES_SYSTEM,
+    DerivedDesignation,
+    Ref,
+    iso,
+    public_day,
+    record_title,
+    rule_key,
+    source_name,
+)
 from portal.rules.periods import WARNING_BAD_RECORD_SEVERITY
 from portal.storage.models import Licence, MeasuringInstrument, SpecialEquipment
 
@@ -57,7 +67,7 @@ def _label(kind: str) -> str:
 
 def _equipment_cause(e: SpecialEquipment) -> Cause:
     due = e.next_inspection_due
-    red = due + timedelta(days=1)
+    red = add_days(due, 1)
     return Cause(
         Ref("special_equipment", e.source_system, e.source_record_id),
         e.source_version,
@@ -80,7 +90,7 @@ def _instrument_cause(m: MeasuringInstrument) -> Cause | None:
         title = f"强制检定计量器具 {m.name} {m.instrument_no} 未经检定"
         finding = "强制检定计量器具无检定记录(红色预警)"
         return Cause(ref, m.source_version, red, UNVERIFIED, title, finding, None, red)
-    red = due + timedelta(days=1)
+    red = add_days(due, 1)
     title = f"强制检定计量器具 {m.name} {m.instrument_no} 超期未检定"
     finding = f"强制检定应于 {due} 前完成,{red} 起超期(红色预警)"
     return Cause(
@@ -106,7 +116,7 @@ def _licence_cause(lic: Licence, licences: list[Licence], today: date) -> Cause 
     renewal = renewal_of(lic, licences, today)
     if renewal is not None and renewal.issued_on <= lic.expires_on:
         return None  # renewed in time: never red
-    red = lic.expires_on + timedelta(days=1)
+    red = add_days(lic.expires_on, 1)
     return Cause(
         Ref("licence", lic.source_system, lic.source_record_id),
         lic.source_version,
@@ -138,12 +148,33 @@ def corrections_of(f: Facts, ref: Ref, since: date, today: date) -> list[date]:
     )
 
 
-def _bad_record(f: Facts, cause: Cause, corrected_on: date | None) -> DerivedDesignation:
-    ref, fires = cause.ref, cause.fires_on
-    text = (
-        f"由规则“{RULE_NAME}”于 {fires} 根据 {ref.kind} {ref.system}/{ref.record_id}"
-        f"(第{cause.version}版)生成:{cause.finding}"
+def _text(ref: Ref, record: Any, fires: date, finding: str) -> str:
+    """The bad record's derivation in words: the rule, the day, the source system by its Chinese
+    name and the record by its number (the machine identities are in `derivation.records`)."""
+    title = record_title(ref.kind, record)
+    return (
+        f"由规则“{RULE_NAME}”于 {fires} 根据{source_name(ref.system)}报送的“{title}”记录生成:"
+        f"{finding}"
     )
+
+
+def _finding(kind: str, due: date | None) -> str:
+    """What the red warning was, from the kind of record and its due date."""
+    if due is None:
+        return "强制检定计量器具无检定记录(红色预警)"
+    red = add_days(due, 1)
+    if kind == "special_equipment":
+        return f"特种设备定期检验应于 {due} 前完成,{red} 起超期(红色预警)"
+    if kind == "measuring_instrument":
+        return f"强制检定应于 {due} 前完成,{red} 起超期(红色预警)"
+    return f"许可证有效期至 {due},到期未延续(红色预警)"
+
+
+def _bad_record(
+    f: Facts, cause: Cause, record: Any, corrected_on: date | None
+) -> DerivedDesignation:
+    ref, fires = cause.ref, cause.fires_on
+    text = _text(ref, record, fires, cause.finding)
     return DerivedDesignation(
         key=rule_key(CreditList.bad_records, ref.kind, ref.system, ref.record_id, cause.tag),
         uscc=f.uscc,
@@ -174,7 +205,7 @@ def warning_bad_records(f: Facts, today: date) -> list[DerivedDesignation]:
         first = min(resolved, default=None)
         if first is not None and first < cause.fires_on:
             continue  # corrected before it would have been published
-        out.append(_bad_record(f, cause, first))
+        out.append(_bad_record(f, cause, _find(f, cause.ref), first))
     wanted = {d.key for d in out}
     tags = {(c.ref, c.tag) for c in raw}
     for row in f.derived:
@@ -206,14 +237,15 @@ def _sticky(
         return None  # withdrawn or not public, or the same red warning corrected in advance
     due = date.fromisoformat(derivation["due"]) if derivation.get("due") else None
     evidence = max(_evidence(f, record, due, today), row.starts_on)
-    resolved = corrections_of(f, ref, row.starts_on, today)
-    if evidence <= today:
-        resolved.append(evidence)
+    named = corrections_of(f, ref, row.starts_on, today)
+    resolved = named + ([evidence] if evidence <= today else [])
     corrected = min(resolved, default=None)
-    text = derivation.get("text", "")
-    if corrected is not None:
-        shown = f"{ref.kind} {ref.system}/{ref.record_id} 第{record.source_version}版"
-        text += f";{shown}显示已于 {corrected} 改正"
+    # Rebuilt from the stored facts each time (never appended to the stored text).
+    text = _text(ref, record, row.published_on, _finding(ref.kind, due))
+    if corrected is not None and named and min(named) == corrected:
+        text += f";已于 {corrected} 整改(整改纠正记录)"
+    elif corrected is not None:
+        text += f";{source_name(ref.system)}报送的新版本记录显示已于 {corrected} 改正"
     return DerivedDesignation(
         key=row.source_record_id,
         uscc=f.uscc,

@@ -15,27 +15,24 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Executable, func, select
+from sqlalchemy import Executable, select
 from sqlalchemy.orm import Session
 
 from portal.chunks import chunked
 from portal.domain import SAMPLING_LABELS, CreditList, SamplingResult
 from portal.privacy import mask_text
-from portal.rules.colours import due_date_colour, worst_colour
+from portal.rules.facts import DUE_LISTS, load_facts
+from portal.rules.record_colours import record_colours
 from portal.search.base import SearchDocument
 from portal.storage.models import (
     Complaint,
     Designation,
     EnforcementCase,
     Enterprise,
-    Licence,
-    MeasuringInstrument,
-    Operator,
     Product,
     RectificationItem,
     RectificationNotice,
     SamplingInspection,
-    SpecialEquipment,
 )
 from portal.storage.queries import designation_is_current
 
@@ -152,49 +149,21 @@ def _current_lists(session: Session, today: date, usccs: list[str]) -> dict[str,
     }
 
 
-def _earliest_dues(session: Session, today: date, usccs: list[str]) -> dict[str, list[date | None]]:
-    """Per USCC, the earliest due date of each kind of public obligation (None: a mandatory
-    instrument without a verification due date). The worst colour is that of the earliest due,
-    as `due_date_colour` only gets worse as the due date gets earlier."""
-    dues: dict[str, list[date | None]] = defaultdict(list)
-    e, m, lic, op = SpecialEquipment, MeasuringInstrument, Licence, Operator
-    columns = (
-        (e, e.next_inspection_due),
-        (lic, lic.expires_on),
-        (op, op.certificate_expires_on),
-    )
-    for model, column in columns:
-        stmt = (
-            select(model.enterprise_uscc, func.min(column))
-            .where(model.enterprise_uscc.in_(usccs), model.is_public(today))
-            .group_by(model.enterprise_uscc)
-        )
-        for uscc, due in session.execute(stmt):
-            dues[uscc].append(due)
-    instruments = (
-        select(
-            m.enterprise_uscc,
-            func.min(m.next_verification_due),
-            func.count() - func.count(m.next_verification_due),
-        )
-        .where(m.enterprise_uscc.in_(usccs), m.is_public(today), m.mandatory_verification.is_(True))
-        .group_by(m.enterprise_uscc)
-    )
-    for uscc, earliest, missing in session.execute(instruments):
-        if earliest is not None:
-            dues[uscc].append(earliest)
-        if missing:
-            dues[uscc].append(None)
-    return dues
-
-
-def colour_of_dues(
-    dues: Iterable[date | None], today: date, *, yellow_months: int = 6
-) -> str | None:
-    """The worst `due_date_colour` of the due dates, or None without any."""
-    colours = (due_date_colour(d, today, yellow_months=yellow_months).colour for d in dues)
-    worst = worst_colour(colours)
-    return worst.value if worst else None
+def _colours(
+    session: Session, today: date, usccs: list[str], yellow_months: int
+) -> dict[str, str | None]:
+    """Per USCC, the overall warning colour: the rules' one decision (portal.rules.record_colours,
+    corrections and renewals included), as the credit file shows it. The chunk's rows are detached
+    afterwards, so that nothing accumulates in the session over a whole rebuild."""
+    facts = load_facts(session, usccs, today, only=DUE_LISTS)
+    out: dict[str, str | None] = {}
+    for uscc, f in facts.items():
+        overall = record_colours(f, today, yellow_months=yellow_months).overall
+        out[uscc] = overall.colour.value if overall else None
+        for rows in (f.equipment, f.instruments, f.licences, f.operators, f.corrections, f.derived):
+            for row in rows:
+                session.expunge(row)
+    return out
 
 
 def _documents(
@@ -211,7 +180,7 @@ def _documents(
     )
     texts = _texts(session, today, usccs)
     lists = _current_lists(session, today, usccs)
-    dues = _earliest_dues(session, today, usccs)
+    colours = _colours(session, today, usccs, yellow_months)
     for row in enterprises:
         yield SearchDocument(
             uscc=row.uscc,
@@ -225,5 +194,5 @@ def _documents(
             products=tuple(dict.fromkeys(p.name for p in products.get(row.uscc, ()))),
             texts=tuple(dict.fromkeys(texts.get(row.uscc, ()))),
             lists=tuple(lists.get(row.uscc, ())),
-            colour=colour_of_dues(dues.get(row.uscc, ()), today, yellow_months=yellow_months),
+            colour=colours.get(row.uscc),
         )

@@ -93,7 +93,7 @@ def mask_credit_file(file: CreditFile) -> None:
     mask_rows(c.record for c in file.licences)
     mask_rows(c.record for c in file.equipment)
     mask_rows([*file.sampling_inspections, *file.rectification_notices])
-    mask_rows([*file.enforcement_cases, *file.complaints, *file.designations])
+    mask_rows([*file.enforcement_cases, *file.complaints, *file.designations, *file.suspended])
     file.decisions = {k: mask_decision(d) for k, d in file.decisions.items()}
     file.notice_decisions = {k: mask_decision(d) for k, d in file.notice_decisions.items()}
     file.open_items = [mask_open_item(i) for i in file.open_items]

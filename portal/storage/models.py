@@ -280,6 +280,10 @@ class Designation(EnterpriseRecord, Base):
     # from ends_on, the display period of its severity, an upgrade, an effective credit repair or
     # (exemplary) a lapse. Null: no end known (or the rules have not run yet).
     display_until: Mapped[date | None] = mapped_column(Date)
+    # Materialised by the credit rules too (exemplary only, portal.rules.exemplary): the current
+    # or next suspension while a bad record is in force, first and last day (last null: no end).
+    suspended_from: Mapped[date | None] = mapped_column(Date)
+    suspended_until: Mapped[date | None] = mapped_column(Date)
     # How the credit rules derived the row (source_system `credit_rules`): rule, input records,
     # date and a readable text. Null when ingested.
     derivation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -326,7 +330,7 @@ class CreditRepair(EnterpriseRecord, Base):
 
 
 # Columns the credit rules write; ingest never sets them (they are not fields of `data`).
-RULE_COLUMNS = frozenset({"display_until", "derivation"})
+RULE_COLUMNS = frozenset({"display_until", "suspended_from", "suspended_until", "derivation"})
 
 
 class QuarantinedRecord(Base):

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from portal.codes import normalise
 from portal.domain import Colour, CreditList, ObjectionStatus
 from portal.errors import BadRequest, NotFound
-from portal.rules import ColourDecision, due_date_colour, worst_colour
+from portal.rules import ColourDecision
 from portal.rules.engine import evaluate, stored_decision
 from portal.rules.facts import load_facts
 from portal.rules.model import Decision, OpenItem, Thresholds
@@ -100,11 +100,15 @@ class CreditFile:
     enforcement_cases: list[EnforcementCase] = field(default_factory=list)
     complaints: list[Complaint] = field(default_factory=list)
     designations: list[Designation] = field(default_factory=list)
+    # Exemplary designations suspended today (示范资格暂停), with their status saying why.
+    suspended: list[Designation] = field(default_factory=list)
     # The credit rules' decisions (portal.rules.engine): why each designation and notice has its
     # status and what happens next, by (source system, record id); and the open items (一企一策).
     decisions: dict[tuple[str, str], Decision] = field(default_factory=dict)
     notice_decisions: dict[tuple[str, str], Decision] = field(default_factory=dict)
     open_items: list[OpenItem] = field(default_factory=list)
+    # 综合预警: its colour and the records behind it (portal.rules.record_colours).
+    overall: ColourDecision | None = None
     today: date | None = None
     # The records of the file an objection is in review about (kind, source system, record id):
     # shown as 异议处理中 until the bureau decides (`portal objection-status`).
@@ -132,12 +136,9 @@ class CreditFile:
 
     @property
     def colour(self) -> Colour | None:
-        """The worst colour over everything with a due date; None when nothing is due."""
-        decisions = [c.decision for c in self.licences]
-        decisions += [c.decision for c in self.equipment]
-        decisions += [c.decision for c in self.instruments if c.record.mandatory_verification]
-        decisions += [o.decision for o in self.operators]
-        return worst_colour(d.colour for d in decisions)
+        """The worst colour over everything with a due date (the rules' overall decision, of the
+        same colours the file shows); None when nothing is due."""
+        return self.overall.colour if self.overall else None
 
 
 RecordKey = tuple[str, str, str]
@@ -175,19 +176,31 @@ def objected_records(session: Session, usccs: Sequence[str]) -> frozenset[Record
     return frozenset((kind, system, record_id) for kind, system, record_id in rows)
 
 
-def designation_is_current(today: date) -> ColumnElement[bool]:
-    """A public designation in force today: started, and not past its last public day.
+def designation_is_current(today: date, *, suspended: bool = False) -> ColumnElement[bool]:
+    """A public designation in force today: started, not past its last public day, and not
+    suspended today (`suspended=True`: suspended ones too, for the credit file to explain).
 
     `display_until` is materialised by the credit rules (`portal rules`, portal.rules.job) from
     ends_on, the display period of its severity, an upgrade, an effective credit repair or an
-    exemplary designation's lapse; `ends_on` also counts before the rules first run.
+    exemplary designation's lapse; `ends_on` also counts before the rules first run. So are
+    `suspended_from` / `suspended_until`: an exemplary designation is suspended while a bad
+    record is in force (portal.rules.exemplary).
     """
-    return and_(
-        Designation.is_public(today),
-        Designation.starts_on <= today,
-        or_(Designation.ends_on.is_(None), Designation.ends_on >= today),
-        or_(Designation.display_until.is_(None), Designation.display_until >= today),
+    d = Designation
+    current = and_(
+        d.is_public(today),
+        d.starts_on <= today,
+        or_(d.ends_on.is_(None), d.ends_on >= today),
+        or_(d.display_until.is_(None), d.display_until >= today),
     )
+    if suspended:
+        return current
+    not_suspended = or_(
+        d.suspended_from.is_(None),
+        d.suspended_from > today,
+        and_(d.suspended_until.is_not(None), d.suspended_until < today),
+    )
+    return and_(current, not_suspended)
 
 
 def mask_name(name: str) -> str:
@@ -223,7 +236,6 @@ def get_credit_file(
     """Everything public about one enterprise, with today's colours and the credit rules'
     explanations (`thresholds` default to the defaults with `yellow_months`)."""
     th = thresholds or Thresholds(yellow_months=yellow_months)
-    yellow_months = th.yellow_months
     enterprise = get_enterprise(session, uscc, today)
     code = enterprise.uscc
 
@@ -235,30 +247,23 @@ def get_credit_file(
         )
         return list(session.scalars(stmt.order_by(*order)))
 
-    def colour(due: date | None, what: str) -> ColourDecision:
-        return due_date_colour(due, today, yellow_months=yellow_months, what=what)
-
     # The rules' facts hold the public licences, products, equipment, instruments, operators
-    # and notices: the file shows those rows rather than reading them a second time.
+    # and notices: the file shows those rows rather than reading them a second time. Their
+    # colours are the rules' one decision (portal.rules.record_colours: corrections included).
     facts = load_facts(session, [code], today)[code]
+    evaluation = evaluate(facts, today, th)
+    colours = evaluation.colours
     file = CreditFile(enterprise=enterprise)
     file.licences = [
-        Coloured(lic, colour(lic.expires_on, "许可证有效期"))
-        for lic in _ordered(facts.licences, "expires_on")
+        Coloured(lic, colours.of("licence", lic)) for lic in _ordered(facts.licences, "expires_on")
     ]
     file.products = _ordered(facts.products, "name")
     file.equipment = [
-        Coloured(eq, colour(eq.next_inspection_due, "定期检验"))
+        Coloured(eq, colours.of("special_equipment", eq))
         for eq in _ordered(facts.equipment, "next_inspection_due")
     ]
-    # Only instruments under mandatory verification have a due date the bureau enforces.
     file.instruments = [
-        Coloured(
-            ins,
-            colour(ins.next_verification_due, "强制检定")
-            if ins.mandatory_verification
-            else ColourDecision(Colour.green, "非强制检定计量器具", None, rule="not_mandatory"),
-        )
+        Coloured(ins, colours.of("measuring_instrument", ins))
         for ins in _ordered(facts.instruments, "instrument_no")
     ]
     file.operators = [
@@ -266,7 +271,7 @@ def get_credit_file(
             name=mask_name(op.name),
             certificate_no=mask_number(op.certificate_no),
             category=op.category,
-            decision=colour(op.certificate_expires_on, "作业人员证书有效期"),
+            decision=colours.of("operator", op),
             source_system=op.source_system,
             source_record_id=op.source_record_id,
             source_version=op.source_version,
@@ -282,15 +287,19 @@ def get_credit_file(
     file.rectification_notices = _ordered(facts.notices, "issued_on", newest_first=True)
     file.enforcement_cases = public(c, c.opened_on.desc(), c.id.desc())
     file.complaints = public(Complaint, Complaint.received_on.desc(), Complaint.id.desc())
-    file.designations = list(
-        session.scalars(
-            select(Designation)
-            .where(Designation.enterprise_uscc == code, designation_is_current(today))
-            .order_by(Designation.starts_on.desc(), Designation.id.desc())
-        )
+    in_force = session.scalars(
+        select(Designation)
+        .where(Designation.enterprise_uscc == code, designation_is_current(today, suspended=True))
+        .order_by(Designation.starts_on.desc(), Designation.id.desc())
     )
-    evaluation = evaluate(facts, today, th)
+    # A suspended exemplary designation is not on the lists: the file says why (the rules' own
+    # decision of today, which the materialised suspension that the lists use follows).
+    for d in in_force:
+        decision = evaluation.decisions.get((d.source_system, d.source_record_id))
+        suspended = decision is not None and decision.state == "suspended"
+        (file.suspended if suspended else file.designations).append(d)
     file.today = today
+    file.overall = colours.overall
     file.decisions = evaluation.decisions
     file.notice_decisions = evaluation.notices
     file.open_items = evaluation.open_items

@@ -10,9 +10,7 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-def test_search_open_and_read_a_credit_file(
-    browser: Any, live_url: str, tmp_path: Path
-) -> None:
+def test_search_open_and_read_a_credit_file(browser: Any, live_url: str, tmp_path: Path) -> None:
     page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
     page.goto(live_url + "/")
     assert page.locator("html").get_attribute("lang") == "zh-CN"
@@ -32,9 +30,11 @@ def test_search_open_and_read_a_credit_file(
     body = page.locator("main").inner_text()
     assert "宝鸡市鹏盛鑫有色金属有限公司" in body
     assert "统一社会信用代码" in body
-    # The article's crane: no manufacturer information and no installation filing, both findings.
-    assert "无制造商信息" in body
-    assert "未办理安装备案" in body
+    # The article's crane: found without manufacturer information or installation filing and
+    # overdue; corrected, and sent again by the special-equipment system with its filing.
+    assert "起13陕C00001" in body and "宝特安告" in body
+    assert "无制造商信息" not in body and "未办理安装备案" not in body
+    assert "纠正" in body  # its bad record says so
     # Operators' names are personal data: never shown in full.
     assert "沈鹏" in body  # the legal representative is public
     page.screenshot(path=str(tmp_path / "credit-file.png"), full_page=True)

@@ -176,19 +176,27 @@ def test_provenance_is_mostly_vetted_and_published(records: list[dict[str, Any]]
     assert all(r["vetting"]["approved_at"].endswith("+08:00") for r in vetted)
     assert any(r["withdrawn"] for r in records)
     assert any(r["published_on"] > str(TODAY) for r in records)
-    assert {r["source"]["version"] for r in records} == {1, 2}
+    assert {r["source"]["version"] for r in records} == {1, 2, 3}  # 3: 鹏盛鑫's crane
 
 
 def test_the_articles_enterprises(records: list[dict[str, Any]]) -> None:
     enterprises = {e["name"]: e for e in _of_kind(records, "enterprise")}
     shen = enterprises[PENGSHENGXIN]
     assert shen["legal_representative"] == "沈鹏"
-    # Found without maker data or filing, overdue; recorded as corrected a week later.
-    (crane,) = [e for e in _of_kind(records, "special_equipment") if e["uscc"] == shen["uscc"]]
-    assert crane["kind"] == "crane" and crane["model"] == "行吊"
-    assert "manufacturer" not in crane and "installation_filing" not in crane
+    # Found without maker data or filing, overdue; inspected and recorded as corrected a week
+    # later, with the new inspection dates (version 2); filed when the notice was rectified (3).
+    found, inspected, filed = [
+        e for e in _of_kind(records, "special_equipment") if e["uscc"] == shen["uscc"]
+    ]
+    assert found["kind"] == "crane" and found["model"] == "行吊"
+    assert "manufacturer" not in found and "installation_filing" not in found
+    assert _colour(found["next_inspection_due"]) is Colour.red
+    assert _colour(inspected["next_inspection_due"]) is Colour.green
+    assert "manufacturer" not in inspected
+    assert filed["manufacturer"] and filed["installation_filing"]
     corrected = [c for c in _of_kind(records, "correction") if c["uscc"] == shen["uscc"]]
     assert {c["target"]["kind"] for c in corrected} == {"special_equipment", "measuring_instrument"}
+    assert {c["corrected_on"] for c in corrected} == {inspected["last_inspected_on"]}
     # A month to rectify; rectified in time (a second version).
     notice, rectified = [
         n for n in _of_kind(records, "rectification_notice") if n["uscc"] == shen["uscc"]
@@ -274,6 +282,19 @@ def test_most_red_warnings_are_corrected_and_a_few_designations_repaired(
         target = c["target"]
         assert (target["kind"], target["system"], target["record_id"]) in identities
         assert c["corrected_on"] < str(TODAY)
+    # Each correction comes with a newer version of its record that is no longer red, as the real
+    # systems send it.
+    latest: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for r in sorted(records, key=lambda r: r["source"]["version"]):
+        latest[(r["kind"], r["source"]["system"], r["source"]["record_id"])] = r
+    due = {"special_equipment": "next_inspection_due", "licence": "expires_on",
+           "measuring_instrument": "next_verification_due"}  # fmt: skip
+    for c in corrections:
+        t = c["target"]
+        if t["kind"] in due:
+            newer = latest[(t["kind"], t["system"], t["record_id"])]
+            assert newer["source"]["version"] >= 2, t
+            assert newer["data"][due[t["kind"]]] > str(TODAY), t
     repairs = _of_kind(records, "credit_repair")
     designations = {
         (r["source"]["system"], r["source"]["record_id"]): r["data"]

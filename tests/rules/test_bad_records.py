@@ -47,7 +47,12 @@ def test_a_red_inspection_is_published_as_a_bad_record_on_its_first_red_day(
     assert bad.derivation["records"] == [
         {"kind": "special_equipment", "system": "special_equipment", "id": "SE-1", "version": 1}
     ]
-    assert "2026-05-09" in bad.derivation["text"] and "SE-1" in bad.derivation["text"]
+    # In words: the day, the source system by its Chinese name, the record by its number; the
+    # machine identity only in `records`.
+    text = bad.derivation["text"]
+    assert "2026-05-09" in text and "特种设备系统" in text
+    assert "起重机械(行车、行吊) 起17陕C" in text  # the registration number
+    assert "SE-1" not in text and "special_equipment" not in text
 
 
 def test_upgraded_on_day_16_not_on_day_15(session_factory: Factory) -> None:

@@ -96,4 +96,8 @@ def test_the_demo_data_tells_the_articles_story(portal_env: Path) -> None:
     assert "升级为黑名单" not in page and "list-blacklist" not in page
     # The notice: a month to rectify, rectified in time.
     assert "已于 2026-11-18 在整改期限(2026-12-04)内完成整改,通知书办结" in page
-    assert "无制造商信息" in page  # the crane's record itself is not updated yet
+    # The systems sent the crane and scales with their new dates, and the crane's filing: nothing
+    # is red, nothing open in 一企一策, and the overall warning follows.
+    assert "无制造商信息" not in page and "未办理安装备案" not in page
+    assert "badge-red" not in page
+    assert "该企业目前没有待办事项" in page

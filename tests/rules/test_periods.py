@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from portal.rules.model import Thresholds
 from portal.rules.periods import period_end, repair_from, severity_of
 from portal.storage.db import session_scope
+from portal.storage.models import Designation
 from tests import factories as f
 from tests.rules.helpers import Factory, current, day, evaluation, run
 
@@ -195,5 +197,14 @@ def test_exemplary_lapses_ahead_on_a_pending_upgrade(session_factory: Factory) -
         )
         f.add_equipment(s, e, next_inspection_due=day(-1), published_on=date(2026, 1, 1))
     run(session_factory, day(0))
-    assert current(session_factory, day(15), "exemplary")
+    # Suspended while the bad record is shown (days 0-15), then lapsed with its upgrade (day 16).
+    assert current(session_factory, day(-1), "exemplary")
+    assert current(session_factory, day(15), "exemplary") == []
     assert current(session_factory, day(16), "exemplary") == []
+    with session_factory() as s:
+        row = s.scalars(select(Designation).where(Designation.list_name == "exemplary")).one()
+    assert (row.suspended_from, row.suspended_until, row.display_until) == (
+        day(0),
+        day(15),
+        day(15),
+    )

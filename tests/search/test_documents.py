@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from portal.codes import make_uscc
 from portal.search.base import SearchQuery
-from portal.search.documents import build_documents, colour_of_dues
+from portal.search.documents import build_documents
 from portal.search.indexer import rebuild_all, sync_enterprises
 from portal.search.sqlite import SqliteSearch
 from portal.storage.models import (
@@ -291,13 +291,6 @@ def test_worst_colour_of_public_due_dates(seeded: sessionmaker[Session]) -> None
     assert docs[uscc(3)].colour == "red"  # mandatory instrument without a due date
 
 
-def test_colour_of_dues() -> None:
-    assert colour_of_dues([], TODAY) is None
-    assert colour_of_dues([date(2030, 1, 1)], TODAY) == "green"
-    assert colour_of_dues([date(2030, 1, 1), TODAY - timedelta(days=1)], TODAY) == "red"
-    assert colour_of_dues([TODAY + timedelta(days=200)], TODAY, yellow_months=7) == "yellow"
-
-
 def test_selected_usccs_skip_non_public_and_unknown(seeded: sessionmaker[Session]) -> None:
     wanted = [uscc(3), uscc(4), uscc(5), "91610300UNKNOWN000", uscc(1), uscc(3)]
     with seeded() as session:
@@ -360,5 +353,7 @@ def test_queries_are_batched_per_chunk(seeded: sessionmaker[Session], engine: En
     # Per chunk: one page of enterprises and a fixed number of fact queries, whatever the chunk
     # holds; paging ends with an empty page.
     facts = per_chunk - 2
-    assert facts <= 11  # products, 6 text kinds, lists, and 3 due-date kinds
+    # products, 6 text kinds, lists, and the colour facts (names, 4 due-date kinds, corrections,
+    # derived bad records: portal.rules.facts.DUE_LISTS)
+    assert facts <= 14
     assert len(statements) == 3 * (facts + 1) + 1

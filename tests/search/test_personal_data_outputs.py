@@ -69,12 +69,17 @@ def _seed(ctx: PortalContext) -> Seeded:
         e = f.add_enterprise(s, "宝鸡市隐私测试食品有限公司", legal_representative="王建国")
         for name in ("quality_safety_warning", "blacklist"):
             f.add_designation(s, e, name, title=text(f"{name}标题"), reason=text(f"{name}理由"))
-        # Another enterprise: exemplary (lapsed for the first one), and a bad record still in
-        # its grace period (upgraded for the first one).
-        other = f.add_enterprise(s, "宝鸡市隐私测试示范企业有限公司")
-        for name, starts in (("exemplary", date(2026, 1, 1)), ("bad_records", date(2026, 11, 20))):
+        # Another enterprise with a bad record still in its grace period (upgraded for the
+        # first one), and a third that is exemplary (lapsed for the first one, suspended while
+        # the second has a bad record in force).
+        other = f.add_enterprise(s, "宝鸡市隐私测试整改企业有限公司")
+        exemplary = f.add_enterprise(s, "宝鸡市隐私测试示范企业有限公司")
+        for owner, name, starts in (
+            (exemplary, "exemplary", date(2026, 1, 1)),
+            (other, "bad_records", date(2026, 11, 20)),
+        ):
             f.add_designation(
-                s, other, name, title=text(f"{name}标题"), reason=text(f"{name}理由"),
+                s, owner, name, title=text(f"{name}标题"), reason=text(f"{name}理由"),
                 starts_on=starts, published_on=starts,
             )  # fmt: skip
         # A bad record never corrected: the rules upgrade it, quoting its title in theirs.
