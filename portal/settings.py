@@ -122,9 +122,9 @@ class Settings:
         default_factory=lambda: int(_env("CONCURRENT_REQUESTS_PER_CLIENT", "2"))
     )
     # Largest cost of one GraphQL request (portal/graphql/cost.py): about the number of objects
-    # it can return, each search counted extra; an aliased batch of searches adds up. The
-    # default admits a few searches of 100 results with facets in one request.
-    graphql_max_cost: int = field(default_factory=lambda: int(_env("GRAPHQL_MAX_COST", "1500")))
+    # it can return, each search and its facets counted extra; aliases add up. The default
+    # admits one search of 100 results with facets, or a list of 100 entries, per request.
+    graphql_max_cost: int = field(default_factory=lambda: int(_env("GRAPHQL_MAX_COST", "1000")))
     # Reverse proxies whose X-Forwarded-For is believed: addresses or CIDRs separated by commas
     # (e.g. `10.0.0.5, 192.168.1.0/24`). Empty: none, the client is the connection's peer and
     # X-Forwarded-For is ignored (a client could otherwise choose the address it is counted by).
