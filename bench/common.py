@@ -99,6 +99,10 @@ def portal_env(data_dir: Path, *, servers: dict[str, str] | None = None) -> dict
         PORTAL_TODAY=TODAY,
         PORTAL_LOG_LEVEL="WARNING",
         PORTAL_SECRET_KEY="bench-not-secret",
+        # The load generator is one client by design: fair-use limits off.
+        PORTAL_SEARCH_LIMIT_PER_MINUTE="0",
+        PORTAL_GRAPHQL_LIMIT_PER_MINUTE="0",
+        PORTAL_CONCURRENT_REQUESTS_PER_CLIENT="0",
         PYTHONPATH=str(ROOT),
     )
     env.update(servers or {})

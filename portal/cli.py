@@ -267,7 +267,11 @@ def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     from portal.web.app import create_app
 
     console.print(f"门户已启动:http://{host}:{port}/")
-    options: dict[str, Any] = dict(host=host, port=port, log_config=None, proxy_headers=True)
+    # The app reads X-Forwarded-For itself, from PORTAL_TRUSTED_PROXIES only (uvicorn's own
+    # default trusts it from 127.0.0.1); no `server: uvicorn` header tells what runs here.
+    options: dict[str, Any] = dict(
+        host=host, port=port, log_config=None, proxy_headers=False, server_header=False
+    )
     if workers == 1:
         uvicorn.run(create_app(settings), **options)
     else:

@@ -300,6 +300,24 @@ def client_hash(key: bytes, address: str | None) -> str:
 # ---- submit, look up, decide -----------------------------------------------------------------
 
 
+def _lock_client(session: Session, client: str) -> None:
+    """Hold, until the caller's commit or rollback, the right to count and add this client's
+    objections: without it, concurrent submissions all count the same few and all pass (7 of
+    20 got through a limit of 5). PostgreSQL: a transaction-level advisory lock on the client's
+    hash, so other clients do not wait. SQLite: BEGIN IMMEDIATE, the database's one write lock,
+    taken before the count is read (a deferred transaction reads first and locks at its insert,
+    too late). Must run before the session writes anything (an open write transaction holds the
+    lock already)."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.sha256(client.encode()).digest()[:8], "big", signed=True)
+        connection.execute(select(func.pg_advisory_xact_lock(key)))
+    elif connection.dialect.name == "sqlite":
+        dbapi: Any = connection.connection.dbapi_connection
+        if not dbapi.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def _submitted_since(session: Session, client: str, since: datetime) -> int:
     stmt = select(func.count()).where(
         m.Objection.client_hash == client, m.Objection.submitted_at > since
@@ -333,6 +351,7 @@ def submit_objection(
         errors = {"record": exc.detail, **errors}
     if errors or target is None:
         raise InvalidObjection(errors)
+    _lock_client(session, client_hash)
     if _submitted_since(session, client_hash, now - timedelta(hours=1)) >= per_hour:
         raise TooManyRequests(f"提交过于频繁:同一网络每小时最多可提交{per_hour}件异议,请稍后再试")
     if _submitted_since(session, client_hash, now - timedelta(days=1)) >= per_day:

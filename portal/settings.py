@@ -120,6 +120,27 @@ class Settings:
     objection_limit_per_day: int = field(
         default_factory=lambda: int(_env("OBJECTION_LIMIT_PER_DAY", "20"))
     )
+    # Fair use (portal/web/fair_use.py): requests one client (IPv4 address, IPv6 /64) may make
+    # to /search and to /graphql in any minute, per server process; 0: no limit.
+    search_limit_per_minute: int = field(
+        default_factory=lambda: int(_env("SEARCH_LIMIT_PER_MINUTE", "60"))
+    )
+    graphql_limit_per_minute: int = field(
+        default_factory=lambda: int(_env("GRAPHQL_LIMIT_PER_MINUTE", "120"))
+    )
+    # ...and how many of them it may have in progress at once, so that one client cannot fill
+    # every worker thread (worker_threads) while others wait; 0: no limit.
+    concurrent_requests_per_client: int = field(
+        default_factory=lambda: int(_env("CONCURRENT_REQUESTS_PER_CLIENT", "2"))
+    )
+    # Largest cost of one GraphQL request (portal/graphql/cost.py): about the number of objects
+    # it can return, each search and its facets counted extra; aliases add up. The default
+    # admits one search of 100 results with facets, or a list of 100 entries, per request.
+    graphql_max_cost: int = field(default_factory=lambda: int(_env("GRAPHQL_MAX_COST", "1000")))
+    # Reverse proxies whose X-Forwarded-For is believed: addresses or CIDRs separated by commas
+    # (e.g. `10.0.0.5, 192.168.1.0/24`). Empty: none, the client is the connection's peer and
+    # X-Forwarded-For is ignored (a client could otherwise choose the address it is counted by).
+    trusted_proxies: str = field(default_factory=lambda: _env("TRUSTED_PROXIES", ""))
 
     def __post_init__(self) -> None:
         # A bad PORTAL_TODAY fails when the settings are read (at start), not at the first page.

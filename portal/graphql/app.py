@@ -25,7 +25,7 @@ from strawberry.exceptions import MissingQueryError
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
-from portal.graphql.schema import GraphQLContext, schema
+from portal.graphql.schema import MAX_DEPTH, GraphQLContext, schema
 from portal.web.templating import render
 
 PATH = "/graphql"
@@ -90,22 +90,44 @@ async def graphql_endpoint(request: Request) -> Response:
                 f"或在浏览器中打开 {PATH} 使用查询界面"
             )
         if "variables" in params:
-            try:
-                params["variables"] = json.loads(params["variables"])
-            except ValueError:
-                return _bad_request("variables 参数不是合法的 JSON")
+            variables = _decode_json(params["variables"], "variables 参数")
+            if isinstance(variables, Response):
+                return variables
+            params["variables"] = variables
     else:
         body = await _read_body(request)
         if body is None:
             return _bad_request(f"请求体超过{MAX_BODY_BYTES}字节", 413)
-        content_type = request.headers.get("content-type", "").split(";")[0].strip()
+        # Media types are case-insensitive (RFC 9110): APPLICATION/JSON is JSON too.
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type != "application/json":
             return _bad_request('请求须为 application/json:{"query": ..., "variables": ...}', 415)
-        try:
-            params = json.loads(body)
-        except ValueError:
-            return _bad_request("请求体不是合法的 JSON")
+        params = _decode_json(body, "请求体")
+        if isinstance(params, Response):
+            return params
     return await _execute(request, params)
+
+
+def _decode_json(text: str | bytes, what: str) -> Any:
+    """The decoded JSON, or the 400 response saying why it cannot be used. Besides malformed
+    JSON: nesting deeper than Python's recursion (json.loads raises RecursionError, not
+    ValueError) and a lone surrogate (`"\\ud800"`, valid JSON but no character), which nothing
+    after this point can encode: SQLite, Elasticsearch or the JSON response would fail."""
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        return _bad_request(f"{what}的 JSON 嵌套过深")
+    except ValueError:
+        return _bad_request(f"{what}不是合法的 JSON")
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except RecursionError:
+        return _bad_request(f"{what}的 JSON 嵌套过深")
+    except UnicodeEncodeError:
+        return _bad_request(
+            f"{what}含有无效的 Unicode 字符(单独的代理项,如 \\ud800):请以 UTF-8 提交文字"
+        )
+    return value
 
 
 # GET runs queries only: a mutation by GET could be triggered by any link or image.
@@ -156,6 +178,10 @@ async def _execute(request: Request, params: Any) -> Response:
         )
     except MissingQueryError:
         return _bad_request("缺少查询语句 query")
+    except RecursionError:
+        # The parser and the validators recurse per nesting level: a query can nest deeper
+        # than Python allows while staying under the token limit.
+        return _bad_request(f"查询语句嵌套过深:最多{MAX_DEPTH}层")
     except CannotGetOperationTypeError:
         return _bad_request(f"找不到名为“{operation}”的操作,或未指定 operationName")
     except InvalidOperationTypeError:

@@ -5,8 +5,9 @@ reach clients.
 A PortalError raised by a resolver (BadRequest, NotFound, SearchUnavailable) becomes a GraphQL
 error with its Chinese message and `extensions: {code, status}`; a query the schema rejects gets
 `GRAPHQL_VALIDATION_FAILED`; anything else is logged with its traceback and masked as
-`INTERNAL_SERVER_ERROR`. Depth, aliases and tokens per query are limited, and every connection's
-`first` is capped by `settings.max_page_size` (`portal.graphql.relay`).
+`INTERNAL_SERVER_ERROR`. Depth, aliases and tokens per query are limited, so is a query's cost
+(`portal.graphql.cost`), and every connection's `first` is capped by `settings.max_page_size`
+(`portal.graphql.relay`).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from portal.graphql.connections import (
     ListCounts,
     ListEntryConnection,
 )
+from portal.graphql.cost import QueryCostLimiter
 from portal.graphql.enums import Colour, CreditList
 from portal.graphql.objections import Mutation, Objection, find_objection
 from portal.graphql.relay import window
@@ -313,6 +315,7 @@ schema = PortalSchema(
         partial(QueryDepthLimiter, max_depth=MAX_DEPTH),
         partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
         partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
+        QueryCostLimiter,
         PortalErrors,
     ],
 )

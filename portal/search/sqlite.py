@@ -7,10 +7,15 @@ the space-separated tokens `tokens.analyse_field` produces.
 
 Rebuilding fills `*_new` tables chunk by chunk, then one transaction drops the old tables and
 renames the new ones: readers see the old index or the new one, never a mix, and a failure drops
-the half-built tables and leaves the old index alone. All access goes through one connection
-guarded by a lock; documents are pulled from the caller's iterable outside the lock, so searches
-keep running during a long upsert or rebuild. A change of `SCHEMA_VERSION` empties the index
-(with a warning): it must then be rebuilt.
+the half-built tables and leaves the old index alone. A change of `SCHEMA_VERSION` empties the
+index (with a warning): it must then be rebuilt.
+
+Writes go through one connection guarded by a lock (SQLite has one writer at a time anyway);
+documents are pulled from the caller's iterable outside the lock. Searches run on read
+connections of their own, one per search in progress, taken from a pool that grows to the
+number of searches run at once (the server's worker threads) and keeps them open: in WAL mode
+they read concurrently, with each other and with a write, each in a transaction that sees one
+snapshot for its count, page and facets. Before, every search waited for the one before it.
 """
 
 from __future__ import annotations
@@ -211,6 +216,11 @@ class SqliteSearch:
         self.path = Path(path)
         self._lock = threading.Lock()
         self._rebuild_lock = threading.Lock()
+        # Read connections not in use, and whether close() has run (guarded by _pool_lock).
+        self._pool_lock = threading.Lock()
+        self._idle: list[sqlite3.Connection] = []
+        self._readers_in_use = 0
+        self._closed = False
         try:
             self._conn: sqlite3.Connection | None = self._open()
         except sqlite3.Error as exc:
@@ -229,6 +239,19 @@ class SqliteSearch:
             conn.execute("PRAGMA journal_size_limit=67108864")  # trim the WAL after a rebuild
             with self._transaction(conn, immediate=True):
                 self._ensure_schema(conn)
+            conn.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS search_matches "
+                "(id INTEGER PRIMARY KEY, rank REAL NOT NULL)"
+            )
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _open_reader(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        try:
+            conn.execute("PRAGMA busy_timeout=10000")
             conn.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS search_matches "
                 "(id INTEGER PRIMARY KEY, rank REAL NOT NULL)"
@@ -274,19 +297,55 @@ class SqliteSearch:
 
     @contextmanager
     def _connection(self, write: bool = False) -> Iterator[sqlite3.Connection]:
-        """The connection, locked, inside a transaction; engine failures -> SearchUnavailable."""
-        with self._lock:
-            if self._conn is None:
+        """A connection inside a transaction: the writer, locked, for `write`; otherwise a read
+        connection of the caller's own. Engine failures -> SearchUnavailable."""
+        with self._engine_errors():
+            if write:
+                with self._lock:
+                    if self._conn is None:
+                        raise SearchUnavailable("检索索引已关闭")
+                    with self._transaction(self._conn, immediate=True):
+                        yield self._conn
+            else:
+                with self._reader() as conn, self._transaction(conn):
+                    yield conn
+
+    @contextmanager
+    def _reader(self) -> Iterator[sqlite3.Connection]:
+        """A read connection from the pool (a new one when all are in use), given back after."""
+        with self._pool_lock:
+            if self._closed:
                 raise SearchUnavailable("检索索引已关闭")
-            try:
-                with self._transaction(self._conn, immediate=write):
-                    yield self._conn
-            except sqlite3.Error as exc:
-                if "fts5" in str(exc):  # a query the analysis should have made safe
-                    log.warning("search.bad_expression", error=str(exc))
-                    raise BadRequest("检索词无法解析,请换一种写法") from exc
-                log.exception("search.engine_error")
-                raise SearchUnavailable(f"检索索引出错:{exc}") from exc
+            conn = self._idle.pop() if self._idle else None
+            self._readers_in_use += 1
+        try:
+            if conn is None:
+                conn = self._open_reader()
+            yield conn
+        finally:
+            with self._pool_lock:
+                self._readers_in_use -= 1
+                if conn is not None and (self._closed or conn.in_transaction):
+                    conn.close()  # closed meanwhile, or left in an unknown state
+                elif conn is not None:
+                    self._idle.append(conn)
+
+    @property
+    def readers_in_use(self) -> int:
+        """Searches reading at this moment, each on its own connection."""
+        return self._readers_in_use
+
+    @staticmethod
+    @contextmanager
+    def _engine_errors() -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:
+            if "fts5" in str(exc):  # a query the analysis should have made safe
+                log.warning("search.bad_expression", error=str(exc))
+                raise BadRequest("检索词无法解析,请换一种写法") from exc
+            log.exception("search.engine_error")
+            raise SearchUnavailable(f"检索索引出错:{exc}") from exc
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -344,6 +403,11 @@ class SqliteSearch:
             return result
 
     def close(self) -> None:
+        with self._pool_lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
         with self._lock:
             if self._conn is not None:
                 self._conn.close()

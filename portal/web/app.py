@@ -1,7 +1,9 @@
 """`create_app()`: the Starlette application of the public site, GraphQL and the feeds.
 
 The lifespan opens the portal's context (database, search) once; one exception handler renders
-every PortalError with its status, and every unexpected error as a logged 500.
+every PortalError with its status, and every unexpected error as a logged 500. Around everything,
+error pages included: the security headers (`portal.web.security`); inside them, the client's
+address from a trusted proxy, then the fair-use limits (`portal.web.fair_use`).
 """
 
 from __future__ import annotations
@@ -19,11 +21,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from portal.context import PortalContext
 from portal.errors import NotFound, PortalError
 from portal.logs import get_logger
 from portal.settings import Settings, get_settings
+from portal.web.fair_use import FairUse
+from portal.web.security import SecurityHeaders, client_address_middleware, trusted_proxies
 from portal.web.templating import render
 from portal.web.views.feeds import FeedCache
 
@@ -31,9 +36,18 @@ log = get_logger(__name__)
 STATIC_DIR = Path(__file__).parent.parent / "static"
 
 
+class PortalApp(Starlette):
+    """Starlette with the security headers outside its error middleware, so that the page of
+    an unexpected error (rendered by that middleware) carries them too."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack())
+
+
 def create_app(settings: Settings | None = None, context: PortalContext | None = None) -> Starlette:
     """The portal's ASGI app. Pass `context` to share an already opened one (tests, the CLI)."""
     settings = settings or (context.settings if context else get_settings())
+    proxies = trusted_proxies(settings.trusted_proxies)  # a bad entry stops the start
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -52,10 +66,14 @@ def create_app(settings: Settings | None = None, context: PortalContext | None =
                 app.state.portal.close()
             log.info("portal.stop")
 
-    app = Starlette(
+    app = PortalApp(
         routes=_routes(),
         lifespan=lifespan,
-        middleware=[Middleware(GZipMiddleware, minimum_size=1000)],
+        middleware=[
+            Middleware(client_address_middleware, proxies=proxies),
+            Middleware(FairUse, settings=settings),
+            Middleware(GZipMiddleware, minimum_size=1000),
+        ],
         exception_handlers={
             PortalError: _portal_error,
             HTTPException: _http_error,

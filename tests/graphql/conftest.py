@@ -2,7 +2,8 @@
 with rows inserted directly (tests/factories.py), the search index rebuilt, and a TestClient on
 the real app.
 
-Today is 2026-11-24; page size 5, at most 10 per page, so paging is exercised with few rows.
+Today is 2026-11-24; page size 5, at most 10 per page, so paging is exercised with few rows;
+no per-minute limits (one client sends every test's requests).
 """
 
 from __future__ import annotations
@@ -133,6 +134,8 @@ def context(
     settings = Settings(
         data_dir=root / "data", database_url=database_url, today=TODAY.isoformat(),
         page_size=5, max_page_size=10,
+        # One client sends every test's requests: fair use is tested in tests/web.
+        graphql_limit_per_minute=0, search_limit_per_minute=0,
     )  # fmt: skip
     context = PortalContext.open(settings)
     build_data(context)

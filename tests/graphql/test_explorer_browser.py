@@ -1,5 +1,6 @@
 """The GraphiQL explorer in a real headless Chromium, with every request that leaves the portal
-blocked: it must render, load the schema and run its example query without internet access."""
+blocked: it must render, load the schema and run its example query without internet access, under
+the portal's Content-Security-Policy, with no violation of it reported."""
 
 from __future__ import annotations
 
@@ -67,6 +68,19 @@ def test_explorer_runs_the_example_offline(live_url: str, tmp_path: Path) -> Non
         raise outcome["error"]
     assert outcome["blocked"] == [], f"the explorer reached outside the portal: {outcome}"
     assert outcome["problems"] == []
+    assert outcome["violations"] == [], "the explorer breaks the Content-Security-Policy"
+    assert "frame-ancestors 'none'" in outcome["csp"]
+
+
+# Runs before the page's own scripts (init scripts are exempt from the page's CSP): collects every
+# violation the browser reports, blocked inline script, style, eval or resource alike.
+RECORD_VIOLATIONS = """
+window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  const where = `${e.sourceFile}:${e.lineNumber}`;
+  window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${where}`);
+});
+"""
 
 
 def _drive(live_url: str, tmp_path: Path, outcome: dict[str, Any]) -> None:
@@ -76,6 +90,7 @@ def _drive(live_url: str, tmp_path: Path, outcome: dict[str, Any]) -> None:
             "--disable-component-update", "--no-first-run"]  # fmt: skip
     blocked: list[str] = []
     problems: list[str] = []
+    violations: list[str] = []
 
     def only_the_portal(route: Any) -> None:
         if route.request.url.startswith(live_url + "/"):
@@ -91,17 +106,23 @@ def _drive(live_url: str, tmp_path: Path, outcome: dict[str, Any]) -> None:
                 page = browser.new_page(viewport={"width": 1400, "height": 900})
                 page.route("**/*", only_the_portal)
                 page.on("pageerror", lambda exc: problems.append(str(exc)))
-                page.goto(f"{live_url}/graphql")
+                page.add_init_script(RECORD_VIOLATIONS)
+                response = page.goto(f"{live_url}/graphql")
+                assert response is not None
+                outcome["csp"] = response.headers.get("content-security-policy", "")
                 page.wait_for_selector(".graphiql-execute-button", timeout=15_000)
                 page.click(".graphiql-execute-button")
+                # A function, not an expression: Playwright evaluates a bare expression with
+                # eval(), which the page's CSP (rightly) refuses.
                 page.wait_for_function(
-                    "document.querySelector('.graphiql-response')?.innerText"
+                    "() => document.querySelector('.graphiql-response')?.innerText"
                     ".includes('宝鸡华秦机床有限公司')",
                     timeout=15_000,
                 )
                 page.screenshot(path=str(tmp_path / "graphiql.png"))
+                violations.extend(page.evaluate("() => window.cspViolations"))
             finally:
                 browser.close()
     except Exception as exc:  # handed to the test's thread
         outcome["error"] = exc
-    outcome.update(blocked=blocked, problems=problems)
+    outcome.update(blocked=blocked, problems=problems, violations=violations)

@@ -122,7 +122,10 @@ def _seed(ctx: PortalContext) -> Seeded:
 
 @pytest.fixture(params=["sqlite", "elastic"])
 def portal(request: pytest.FixtureRequest, settings: Settings) -> Iterator[PortalContext]:
-    settings = replace(settings, today=TODAY.isoformat(), feed_cache_seconds=0)
+    # The whole-schema query below asks for everything at once: more than one request may cost.
+    settings = replace(
+        settings, today=TODAY.isoformat(), feed_cache_seconds=0, graphql_max_cost=10_000
+    )
     admin: Elasticsearch | None = None
     if request.param == "elastic":
         url = request.getfixturevalue("elasticsearch_url")

@@ -444,3 +444,48 @@ def test_concurrent_searches_and_writes(backend: SqliteSearch) -> None:
         thread.join()
     assert errors == []
     assert backend.count() == len(DOCS) + 30
+
+
+def test_searches_run_at_the_same_time(backend: SqliteSearch) -> None:
+    """Two searches are inside the engine together, each on its own read connection. Before,
+    one connection behind a lock served one search at a time: the second never reached the
+    barrier while the first waited at it, and the barrier broke."""
+    expected = sorted([find(backend, "钛").total, find(backend, "机床").total])
+    barrier = threading.Barrier(2, timeout=30)
+    in_use: list[int] = []
+    run = backend._run
+
+    def meet_then_run(*args: object) -> SearchResult:
+        barrier.wait()  # returns only once both searches are here
+        in_use.append(backend.readers_in_use)
+        return run(*args)  # type: ignore[arg-type]
+
+    backend._run = meet_then_run  # type: ignore[method-assign]
+    results: list[int] = []
+    errors: list[BaseException] = []
+
+    def searching(text: str) -> None:
+        try:
+            results.append(find(backend, text).total)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=searching, args=(t,)) for t in ("钛", "机床")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(results) == expected
+    assert in_use == [2, 2]
+    assert backend.readers_in_use == 0
+
+
+def test_read_connections_are_reused_and_closed(backend: SqliteSearch) -> None:
+    for _ in range(5):
+        find(backend, "钛")
+    assert len(backend._idle) == 1  # one search at a time needs one connection, kept open
+    backend.close()
+    assert backend._idle == []
+    with pytest.raises(SearchUnavailable, match="已关闭"):
+        find(backend, "钛")
