@@ -15,7 +15,9 @@ The JSON Schemas in `ingest/schemas/` are generated from these models; after cha
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Generic, Literal, Self, TypeVar
@@ -128,12 +130,27 @@ District = Annotated[
 ]
 
 
+# What a text may not hold: the characters XML 1.0 cannot carry (every C0 control but tab, line
+# feed and carriage return; lone surrogates; U+FFFE, U+FFFF). One of them in a record would
+# break the feeds (lxml refuses it) and is never meant text; refusing it at the door keeps every
+# output safe. NUL gets its own words: PostgreSQL cannot store it at all.
+_REFUSED_CHARACTERS = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _no_nul(value: str) -> str:
     # JSON may spell U+0000 as "\u0000"; PostgreSQL stores no NUL in text.
     if "\x00" in value:
         raise ValueError(
             "不能包含 NUL 字符(U+0000)(must not contain NUL characters, which the database "
             "cannot store)"
+        )
+    found = _REFUSED_CHARACTERS.search(value)
+    if found:
+        code = f"U+{ord(found.group()):04X}"
+        raise ValueError(
+            f"不能包含控制字符或非法字符 {code}(第 {found.start() + 1} 个字符)(must not contain "
+            f"{code}: control characters other than tab and line breaks, lone surrogates and "
+            "non-characters are refused)"
         )
     return value
 
@@ -143,15 +160,107 @@ def _stripped(max_length: int | None = None) -> StringConstraints:
 
 
 _NoNul = AfterValidator(_no_nul)
-# Non-empty strings without NUL, at most as long as their columns (PostgreSQL refuses longer ones).
+# Non-empty strings without refused characters, at most as long as their columns (PostgreSQL
+# refuses longer ones).
 Str40 = Annotated[str, _stripped(40), _NoNul]
 Str50 = Annotated[str, _stripped(50), _NoNul]
 Str60 = Annotated[str, _stripped(60), _NoNul]
 Str100 = Annotated[str, _stripped(100), _NoNul]
 Str200 = Annotated[str, _stripped(200), _NoNul]
 Str300 = Annotated[str, _stripped(300), _NoNul]
-Text = Annotated[str, _stripped(), _NoNul]
-Names = list[Str200]
+# Free text (TEXT columns) with a maximum that fits the bureau's real records several times
+# over: a complaint's summary or a designation's reason is a paragraph, not a file (a 5 MB
+# summary would make a 5 MB credit file).
+Text2000 = Annotated[str, _stripped(2000), _NoNul]  # summaries, reasons, violations, scopes
+Text1000 = Annotated[str, _stripped(1000), _NoNul]  # penalties, notes
+Text500 = Annotated[str, _stripped(500), _NoNul]  # one finding of a notice
+Names = Annotated[list[Str200], Field(max_length=200)]
+
+# --- plausible dates ------------------------------------------------------------------------------
+# Every date field has a range relative to the day of ingest (`today` in the validation context;
+# the real date without one), declared here once. A date out of its range is a typo or a sentinel
+# such as 9999-12-31 ("never"), and would mislead the rules (or overflow their arithmetic).
+
+# No record of the bureau's systems predates the People's Republic's administration (the codes,
+# licences and inspections all came later); an enterprise may be older.
+DATE_FLOOR = date(1949, 10, 1)
+FOUNDING_FLOOR = date(1800, 1, 1)
+# Days an event may lie after the day of ingest: an export made in China shortly after midnight
+# reaches a server that still counts the day before.
+EVENT_TOLERANCE_DAYS = 1
+# Years ahead a due date, deadline or planned date may lie: longer than any inspection interval,
+# licence or display period, far short of what date arithmetic cannot hold.
+HORIZON_YEARS = 50
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """How far back and ahead a date may lie, relative to the day of ingest."""
+
+    earliest: date
+    # Days after today for events; None: a due date, at most HORIZON_YEARS ahead.
+    days_ahead: int | None
+
+    def latest(self, today: date) -> date:
+        if self.days_ahead is not None:
+            return today + timedelta(days=self.days_ahead)
+        return today + timedelta(days=365 * HORIZON_YEARS + HORIZON_YEARS // 4)
+
+    def check(self, value: date, info: ValidationInfo) -> date:
+        today = (info.context or {}).get("today") or date.today()
+        if value < self.earliest:
+            raise ValueError(
+                f"日期 {value} 早于 {self.earliest},不合常理(a date before {self.earliest} "
+                "is not plausible)"
+            )
+        latest = self.latest(today)
+        if value > latest and self.days_ahead is not None:
+            raise ValueError(
+                f"日期 {value} 在未来(晚于 {latest}):已发生的事件不能晚于导入当日 {today}"
+                f"(an event date may not lie in the future; today is {today})"
+            )
+        if value > latest:
+            raise ValueError(
+                f"日期 {value} 晚于 {latest},超出 {HORIZON_YEARS} 年期限;9999-12-31 等"
+                "不表示“无期限”,无到期日时请省略该字段或写 null(若允许)(a due date lies at "
+                f"most {HORIZON_YEARS} years ahead; leave an optional date out instead of a "
+                "sentinel)"
+            )
+        return value
+
+
+EVENT = DateRange(DATE_FLOOR, EVENT_TOLERANCE_DAYS)
+FOUNDING = DateRange(FOUNDING_FLOOR, EVENT_TOLERANCE_DAYS)
+DUE = DateRange(DATE_FLOOR, None)
+_RANGE_TEXT = {
+    EVENT: f"event: from {DATE_FLOOR}, not after the day of ingest + {EVENT_TOLERANCE_DAYS} day",
+    FOUNDING: f"event: from {FOUNDING_FLOOR}, not after the day of ingest + "
+    f"{EVENT_TOLERANCE_DAYS} day",
+    DUE: f"due or planned: from {DATE_FLOOR}, at most {HORIZON_YEARS} years after the day of "
+    "ingest",
+}
+
+
+# A day something happened (issued, sampled, received, opened, corrected, decided…).
+EventDate = Annotated[
+    date, AfterValidator(EVENT.check), Field(json_schema_extra={"x-date-range": _RANGE_TEXT[EVENT]})
+]
+# The day an enterprise was established.
+FoundingDate = Annotated[
+    date,
+    AfterValidator(FOUNDING.check),
+    Field(json_schema_extra={"x-date-range": _RANGE_TEXT[FOUNDING]}),
+]
+# A day something is due or planned (expiry, next inspection, deadline, publication, a list
+# entry's start and end).
+DueDate = Annotated[
+    date, AfterValidator(DUE.check), Field(json_schema_extra={"x-date-range": _RANGE_TEXT[DUE]})
+]
+
+
+def _approved_in_range(value: datetime, info: ValidationInfo) -> datetime:
+    DUE.check(value.date(), info)
+    return value
 
 
 class _Model(BaseModel):
@@ -174,7 +283,9 @@ class Vetting(_Model):
     """Who approved the record for publication, and when."""
 
     approved_by: Str100
-    approved_at: AwareDatetime
+    # When it was approved; a vetting dated ahead (approved for a later publication) is allowed
+    # within the horizon of due dates.
+    approved_at: Annotated[AwareDatetime, AfterValidator(_approved_in_range)]
 
 
 DataT = TypeVar("DataT")
@@ -186,7 +297,7 @@ class Envelope(_Model, Generic[DataT]):
     kind: Kind
     source: Source
     vetting: Vetting | None = Field(description="null: not vetted, stored but never published")
-    published_on: date | None = Field(description="the day from which the record is public")
+    published_on: DueDate | None = Field(description="the day from which the record is public")
     withdrawn: bool = Field(description="true withdraws the record from every public view")
     data: DataT = Field(description="the kind's fields: see <kind>.schema.json")
 
@@ -233,7 +344,7 @@ class EnterpriseData(RecordData):
     district: District
     industry: Str40
     scale: Scale | None = None
-    established_on: date | None = None
+    established_on: FoundingDate | None = None
 
     @field_validator("org_code")
     @classmethod
@@ -252,10 +363,10 @@ class LicenceData(RecordData):
 
     licence_no: Str60
     kind: Str60
-    scope: Text | None = None
+    scope: Text2000 | None = None
     issuer: Str100 | None = None
-    issued_on: date
-    expires_on: date
+    issued_on: EventDate
+    expires_on: DueDate
 
     @field_validator("expires_on")
     @classmethod
@@ -280,8 +391,8 @@ class SpecialEquipmentData(RecordData):
     location: Str200 | None = None
     manufacturer: Str200 | None = None
     installation_filing: Str60 | None = None
-    last_inspected_on: date | None = None
-    next_inspection_due: date
+    last_inspected_on: EventDate | None = None
+    next_inspection_due: DueDate
 
     @field_validator("next_inspection_due")
     @classmethod
@@ -295,8 +406,8 @@ class MeasuringInstrumentData(RecordData):
     instrument_no: Str60
     name: Str100
     mandatory_verification: bool
-    last_verified_on: date | None = None
-    next_verification_due: date | None = None
+    last_verified_on: EventDate | None = None
+    next_verification_due: DueDate | None = None
 
     @field_validator("next_verification_due")
     @classmethod
@@ -310,7 +421,7 @@ class OperatorData(RecordData):
     name: Str50
     certificate_no: Str60
     category: Str60
-    certificate_expires_on: date
+    certificate_expires_on: DueDate
 
 
 class SamplingInspectionData(RecordData):
@@ -318,9 +429,9 @@ class SamplingInspectionData(RecordData):
 
     product_name: Str200
     batch: Str60 | None = None
-    sampled_on: date
+    sampled_on: EventDate
     result: SamplingResult
-    failed_items: list[Text]
+    failed_items: Annotated[list[Str200], Field(max_length=100)]
     inspecting_body: Str200 | None = None
 
     @field_validator("failed_items")
@@ -337,7 +448,7 @@ class SamplingInspectionData(RecordData):
 class RectificationItemData(_Model):
     """整改项目: one finding of a notice."""
 
-    description: Text
+    description: Text500
     rectified: bool
 
 
@@ -347,12 +458,12 @@ class RectificationNoticeData(RecordData):
     null_defaults: ClassVar[dict[str, Any]] = {"refused": False, "serious": False}
 
     notice_no: Str60
-    issued_on: date
-    deadline: date | None = None
-    rectified_on: date | None = None
+    issued_on: EventDate
+    deadline: DueDate | None = None
+    rectified_on: EventDate | None = None
     refused: bool | None = None
     serious: bool | None = None
-    items: Annotated[list[RectificationItemData], Field(min_length=1)]
+    items: Annotated[list[RectificationItemData], Field(min_length=1, max_length=200)]
 
     @field_validator("deadline", "rectified_on")
     @classmethod
@@ -364,7 +475,13 @@ class RectificationNoticeData(RecordData):
         if self.deadline is None:
             context = info.context or {}
             days = context.get("rectification_days", DEFAULT_RECTIFICATION_DAYS)
-            self.deadline = self.issued_on + timedelta(days=days)
+            try:
+                self.deadline = DUE.check(self.issued_on + timedelta(days=days), info)
+            except OverflowError:  # only a setting of millions of days gets here
+                raise ValueError(
+                    f"issued_on {self.issued_on} 加 {days} 天超出日期范围(the default deadline "
+                    "is out of range)"
+                ) from None
         return self
 
 
@@ -374,11 +491,11 @@ class EnforcementCaseData(RecordData):
     null_defaults: ClassVar[dict[str, Any]] = {"endangers_health_or_safety": False}
 
     case_no: Str60
-    opened_on: date
-    closed_on: date | None = None
-    violation: Text
+    opened_on: EventDate
+    closed_on: EventDate | None = None
+    violation: Text2000
     endangers_health_or_safety: bool | None = None
-    penalty: Text | None = None
+    penalty: Text1000 | None = None
 
     @field_validator("closed_on")
     @classmethod
@@ -390,9 +507,9 @@ class ComplaintData(RecordData):
     """质量投诉: a complaint or report from one of the four channels."""
 
     channel: Channel
-    received_on: date
-    summary: Text
-    outcome: Text | None = None
+    received_on: EventDate
+    summary: Text2000
+    outcome: Text2000 | None = None
     substantiated: bool | None = None
 
 
@@ -404,12 +521,12 @@ class DesignationData(RecordData):
 
     list: CreditList  # shadows the builtin in this class body: `Names` below
     title: Str300
-    reason: Text
+    reason: Text2000
     products: Names | None = None
     health_or_safety_risk: bool | None = None
-    starts_on: date
-    ends_on: date | None = None
-    corrected_on: date | None = None
+    starts_on: DueDate
+    ends_on: DueDate | None = None
+    corrected_on: EventDate | None = None
     # Absent: the list's default (bad_records moderate; blacklist, warnings serious).
     severity: Severity | None = None
 
@@ -443,8 +560,8 @@ class CorrectionData(RecordData):
     (kind `designation`) itself; corrected within 15 days of publication, no upgrade follows."""
 
     target: RecordRef
-    corrected_on: date
-    note: Text | None = None
+    corrected_on: EventDate
+    note: Text1000 | None = None
 
     def columns(self) -> dict[str, Any]:
         values = super().columns()
@@ -461,10 +578,10 @@ class CreditRepairData(RecordData):
     date, the designation leaves every public view from `decided_on`."""
 
     target: DesignationRef
-    applied_on: date
-    decided_on: date | None = None
+    applied_on: EventDate
+    decided_on: EventDate | None = None
     approved: bool
-    note: Text | None = None
+    note: Text1000 | None = None
 
     @field_validator("decided_on")
     @classmethod
