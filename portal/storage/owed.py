@@ -35,7 +35,13 @@ def owe_rules(session: Session, usccs: Iterable[str], now: datetime | None = Non
 def owe_index(session: Session, usccs: Iterable[str], now: datetime | None = None) -> None:
     """Record that the search documents of `usccs` are owed (in the caller's transaction). A
     row left by a failed attempt keeps its count and error."""
-    _owe(session, PendingIndexWork, usccs, now or datetime.now(UTC), {"attempts": 0, "last_error": ""})
+    _owe(
+        session,
+        PendingIndexWork,
+        usccs,
+        now or datetime.now(UTC),
+        {"attempts": 0, "last_error": ""},
+    )
 
 
 def settle_rules(session: Session, usccs: Iterable[str], started: datetime) -> None:
@@ -81,6 +87,4 @@ def _owe(
 
 def _settle(session: Session, model: Any, usccs: Iterable[str], started: datetime) -> None:
     for chunk in chunked(sorted(set(usccs)), CHUNK):
-        session.execute(
-            delete(model).where(model.uscc.in_(chunk), model.queued_at <= started)
-        )
+        session.execute(delete(model).where(model.uscc.in_(chunk), model.queued_at <= started))

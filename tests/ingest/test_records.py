@@ -114,7 +114,9 @@ _OTHER_ORG = "MA6X00024"  # valid organisation code, but not the one in USCC_A
         (record("licence", issued_on=None), "data.issued_on: 日期应写作"),
         (
             record(
-                "special_equipment", last_inspected_on="2026-04-01", next_inspection_due="2026-03-01"
+                "special_equipment",
+                last_inspected_on="2026-04-01",
+                next_inspection_due="2026-03-01",
             ),
             "data.next_inspection_due: 2026-03-01 早于 last_inspected_on",
         ),
