@@ -168,5 +168,12 @@ def parse_record(
             context={"rectification_days": rectification_days, "today": today or date.today()},
         )
     except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        if errors and errors[0]["type"] == "json_invalid":
+            # What Python's reader takes but the validator does not: a lone surrogate escape
+            # ("\ud800"), which is no character and cannot be stored or shown.
+            message = _clipped(errors[0]["msg"])
+            hint = ",例如不成对的代理项转义 \\ud800" if "escape" in message else ""
+            raise RecordError(f"不是合法的 JSON{hint}({message})", **ids) from None
         raise RecordError(readable_errors(exc), **ids) from None
     return ParsedRecord(kind=envelope.kind, envelope=envelope, content_hash=canonical_hash(obj))
