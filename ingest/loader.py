@@ -295,7 +295,10 @@ class _Run:
         for (line, error), raw_hash in zip(bad, hashes, strict=True):
             self.summary.quarantined += 1
             log.warning(
-                "ingest.quarantined", file=str(line.file), line=line.line_no, reason=error.reason
+                "ingest.quarantined",
+                file=str(line.file),
+                line=line.line_no,
+                reason=printable(error.reason),
             )
             if raw_hash in stored:
                 continue

@@ -7,6 +7,7 @@ quarantine the line (`is_utf8` is false) instead of the whole file failing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -78,8 +79,15 @@ def is_utf8(raw: str) -> bool:
     return True
 
 
+# Lone surrogates that are not surrogate escapes of undecodable bytes: JSON may spell them
+# ("\\ud800"), and no encoder takes them.
+_LONE_SURROGATES = re.compile("[\ud800-\udc7f\udd00-\udfff]")
+
+
 def printable(raw: str) -> str:
-    """The line with undecodable bytes and NULs shown as `\\xNN`, safe to store and log."""
+    """The line with undecodable bytes and NULs shown as `\\xNN` (and lone surrogates as
+    `\\uNNNN`), safe to store and log."""
+    raw = _LONE_SURROGATES.sub(lambda m: f"\\u{ord(m.group()):04x}", raw)
     text = raw.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="backslashreplace")
     return text.replace("\x00", "\\x00")
 
