@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 import subprocess
@@ -143,12 +144,25 @@ def test_a_failure_of_the_run_itself_exits_3(
         assert "运行失败:OperationalError" in result.output
 
 
-def test_all_loaded_exits_0_and_a_quarantined_line_exits_1(data_dir: Path, tmp_path: Path) -> None:
+def test_all_loaded_exits_0_and_poison_lines_exit_1_with_the_summary(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """A 5,000-digit number, a notice issued 9999-12-20 without a deadline and a BEL in a title
+    once crashed the ingest (traceback, no summary); now they are quarantined, the records
+    around them load, and the summary is printed."""
     from tests.ingest.helpers import record, write_jsonl
 
     good = write_jsonl(tmp_path / "good.jsonl", [record("enterprise")])
     assert runner.invoke(app, ["ingest", str(good)]).exit_code == 0
-    bad = write_jsonl(tmp_path / "bad.jsonl", [record("product", name="钛\x07棒")])
-    result = runner.invoke(app, ["ingest", str(bad)])
-    assert result.exit_code == 1
-    assert _summary(result.output)[4] == 1  # quarantined
+    digits = json.dumps(record("licence")).replace('"version": 1', '"version": ' + "9" * 5000)
+    lines = [
+        record("product", record_id="P-1"),
+        digits,
+        record("rectification_notice", issued_on="9999-12-20"),
+        record("designation", title="特种设备\x07逾期未检"),
+        record("product", record_id="P-2"),
+    ]
+    result = runner.invoke(app, ["ingest", str(write_jsonl(tmp_path / "bad.jsonl", lines))])
+    assert result.exit_code == 1, result.output
+    read, loaded, _unchanged, _stale, quarantined, *_ = _summary(result.output)
+    assert (read, loaded, quarantined) == (5, 2, 3)
