@@ -8,17 +8,16 @@ organisation codes, the district, date order, and the rules tying fields togethe
 `ingest.parsing.parse_record` validates one raw line with these models; its `RecordError` gives
 a reason readable in Chinese and English, e.g. ``data.uscc: 统一社会信用代码校验码错误…``.
 
-The JSON Schemas in `ingest/schemas/` are generated from these models; after changing a model run
+The field values (codes, strings) are in `ingest.fields`. The JSON Schemas in `ingest/schemas/` are
+generated from these models; after changing a model run
 ``python -c "from ingest.records import write_json_schemas; write_json_schemas()"``.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Generic, Literal, Self, TypeVar
 
@@ -34,8 +33,24 @@ from pydantic import (
     model_validator,
 )
 
-from portal.codes import InvalidCode, validate_org_code, validate_uscc
-from portal.domain import DISTRICTS, CreditList, EquipmentKind, SamplingResult, Scale, Severity
+from ingest.fields import (
+    District,
+    Names,
+    NoNul,
+    OrgCode,
+    Str40,
+    Str50,
+    Str60,
+    Str100,
+    Str200,
+    Str300,
+    Text500,
+    Text1000,
+    Text2000,
+    Uscc,
+    not_before,
+)
+from portal.domain import CreditList, EquipmentKind, SamplingResult, Scale, Severity
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -66,115 +81,6 @@ Channel = Literal[
     "public_complaint", "media_report", "higher_authority_notice", "enforcement_inspection"
 ]
 
-
-@lru_cache(maxsize=1 << 16)  # every record names its enterprise: the same few codes again
-def _check_uscc(value: str) -> str:
-    try:
-        code = validate_uscc(value)
-    except InvalidCode as exc:
-        raise ValueError(f"{exc}(invalid USCC)") from None
-    if code != value:
-        raise ValueError(
-            "统一社会信用代码应写作18位大写字母或数字,不含空格和连字符"
-            "(write the USCC as 18 upper-case characters)"
-        )
-    return code
-
-
-def _check_org_code(value: str) -> str:
-    try:
-        code = validate_org_code(value)
-    except InvalidCode as exc:
-        raise ValueError(f"{exc}(invalid organisation code)") from None
-    if code != value:
-        raise ValueError(
-            "组织机构代码应写作9位大写字母或数字,不含空格和连字符"
-            "(write the organisation code as 9 upper-case characters)"
-        )
-    return code
-
-
-def _check_district(value: str) -> str:
-    if value not in DISTRICTS:
-        raise ValueError(f"区县“{value}”不是宝鸡市的区县之一(unknown district)")
-    return value
-
-
-def _not_before(value: date | None, info: ValidationInfo, earlier: str) -> date | None:
-    """`value`, unless it lies before the (already validated) field `earlier`."""
-    start = info.data.get(earlier)
-    if value is not None and isinstance(start, date) and value < start:
-        raise ValueError(f"{value} 早于 {earlier} {start}(must not be before {earlier})")
-    return value
-
-
-_USCC_CHARS = "0-9A-HJ-NPQRTUWXY"
-Uscc = Annotated[
-    str,
-    AfterValidator(_check_uscc),
-    Field(
-        description="统一社会信用代码 (GB 32100-2015, with check character)",
-        json_schema_extra={"pattern": f"^[{_USCC_CHARS}]{{2}}[0-9]{{6}}[{_USCC_CHARS}]{{10}}$"},
-    ),
-]
-OrgCode = Annotated[
-    str,
-    AfterValidator(_check_org_code),
-    Field(
-        description="组织机构代码 (GB 11714, with check character)",
-        json_schema_extra={"pattern": "^[0-9A-Z]{8}[0-9X]$"},
-    ),
-]
-District = Annotated[
-    str, AfterValidator(_check_district), Field(json_schema_extra={"enum": list(DISTRICTS)})
-]
-
-
-# What a text may not hold: the characters XML 1.0 cannot carry (every C0 control but tab, line
-# feed and carriage return; lone surrogates; U+FFFE, U+FFFF). One of them in a record would
-# break the feeds (lxml refuses it) and is never meant text; refusing it at the door keeps every
-# output safe. NUL gets its own words: PostgreSQL cannot store it at all.
-_REFUSED_CHARACTERS = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def _no_nul(value: str) -> str:
-    # JSON may spell U+0000 as "\u0000"; PostgreSQL stores no NUL in text.
-    if "\x00" in value:
-        raise ValueError(
-            "不能包含 NUL 字符(U+0000)(must not contain NUL characters, which the database "
-            "cannot store)"
-        )
-    found = _REFUSED_CHARACTERS.search(value)
-    if found:
-        code = f"U+{ord(found.group()):04X}"
-        raise ValueError(
-            f"不能包含控制字符或非法字符 {code}(第 {found.start() + 1} 个字符)(must not contain "
-            f"{code}: control characters other than tab and line breaks, lone surrogates and "
-            "non-characters are refused)"
-        )
-    return value
-
-
-def _stripped(max_length: int | None = None) -> StringConstraints:
-    return StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)
-
-
-_NoNul = AfterValidator(_no_nul)
-# Non-empty strings without refused characters, at most as long as their columns (PostgreSQL
-# refuses longer ones).
-Str40 = Annotated[str, _stripped(40), _NoNul]
-Str50 = Annotated[str, _stripped(50), _NoNul]
-Str60 = Annotated[str, _stripped(60), _NoNul]
-Str100 = Annotated[str, _stripped(100), _NoNul]
-Str200 = Annotated[str, _stripped(200), _NoNul]
-Str300 = Annotated[str, _stripped(300), _NoNul]
-# Free text (TEXT columns) with a maximum that fits the bureau's real records several times
-# over: a complaint's summary or a designation's reason is a paragraph, not a file (a 5 MB
-# summary would make a 5 MB credit file).
-Text2000 = Annotated[str, _stripped(2000), _NoNul]  # summaries, reasons, violations, scopes
-Text1000 = Annotated[str, _stripped(1000), _NoNul]  # penalties, notes
-Text500 = Annotated[str, _stripped(500), _NoNul]  # one finding of a notice
-Names = Annotated[list[Str200], Field(max_length=200)]
 
 # --- plausible dates ------------------------------------------------------------------------------
 # Every date field has a range relative to the day of ingest (`today` in the validation context;
@@ -274,7 +180,7 @@ class Source(_Model):
     """The record's identity in the system that exported it."""
 
     system: SystemName
-    record_id: Annotated[str, StringConstraints(min_length=1, max_length=100), _NoNul]
+    record_id: Annotated[str, StringConstraints(min_length=1, max_length=100), NoNul]
     # At most the largest 32-bit integer: the column's limit on PostgreSQL.
     version: Annotated[int, Field(ge=1, le=MAX_VERSION)]
 
@@ -371,7 +277,7 @@ class LicenceData(RecordData):
     @field_validator("expires_on")
     @classmethod
     def _expires_after_issue(cls, value: date, info: ValidationInfo) -> date | None:
-        return _not_before(value, info, "issued_on")
+        return not_before(value, info, "issued_on")
 
 
 class ProductData(RecordData):
@@ -397,7 +303,7 @@ class SpecialEquipmentData(RecordData):
     @field_validator("next_inspection_due")
     @classmethod
     def _due_after_inspection(cls, value: date, info: ValidationInfo) -> date | None:
-        return _not_before(value, info, "last_inspected_on")
+        return not_before(value, info, "last_inspected_on")
 
 
 class MeasuringInstrumentData(RecordData):
@@ -412,7 +318,7 @@ class MeasuringInstrumentData(RecordData):
     @field_validator("next_verification_due")
     @classmethod
     def _due_after_verification(cls, value: date | None, info: ValidationInfo) -> date | None:
-        return _not_before(value, info, "last_verified_on")
+        return not_before(value, info, "last_verified_on")
 
 
 class OperatorData(RecordData):
@@ -468,7 +374,7 @@ class RectificationNoticeData(RecordData):
     @field_validator("deadline", "rectified_on")
     @classmethod
     def _after_issue(cls, value: date | None, info: ValidationInfo) -> date | None:
-        return _not_before(value, info, "issued_on")
+        return not_before(value, info, "issued_on")
 
     @model_validator(mode="after")
     def _default_deadline(self, info: ValidationInfo) -> Self:
@@ -500,7 +406,7 @@ class EnforcementCaseData(RecordData):
     @field_validator("closed_on")
     @classmethod
     def _closed_after_opening(cls, value: date | None, info: ValidationInfo) -> date | None:
-        return _not_before(value, info, "opened_on")
+        return not_before(value, info, "opened_on")
 
 
 class ComplaintData(RecordData):
@@ -533,10 +439,10 @@ class DesignationData(RecordData):
     @field_validator("ends_on")
     @classmethod
     def _ends_after_start(cls, value: date | None, info: ValidationInfo) -> date | None:
-        return _not_before(value, info, "starts_on")
+        return not_before(value, info, "starts_on")
 
 
-RecordId = Annotated[str, StringConstraints(min_length=1, max_length=100), _NoNul]
+RecordId = Annotated[str, StringConstraints(min_length=1, max_length=100), NoNul]
 
 
 class RecordRef(_Model):
@@ -586,7 +492,7 @@ class CreditRepairData(RecordData):
     @field_validator("decided_on")
     @classmethod
     def _decided_after_application(cls, value: date | None, info: ValidationInfo) -> date | None:
-        return _not_before(value, info, "applied_on")
+        return not_before(value, info, "applied_on")
 
     @model_validator(mode="after")
     def _approved_when_decided(self) -> Self:

@@ -39,17 +39,9 @@ class Record(NamedTuple):
 
 def _enterprise(i: int, uscc: str, name: str, rep: str, industry: str, day: Day) -> Record:
     address = P.ADDRESSES[i]
-    data = {
-        "uscc": uscc,
-        "org_code": uscc[8:17],
-        "name": name,
-        "legal_representative": rep,
-        "address": address,
-        "district": address[3:6],
-        "industry": industry,
-        "scale": "small",
-        "established_on": day(-4400 - 700 * i),
-    }
+    data = {"uscc": uscc, "org_code": uscc[8:17], "name": name, "legal_representative": rep,
+            "address": address, "district": address[3:6], "industry": industry,
+            "scale": "small", "established_on": day(-4400 - 700 * i)}
     return Record("org_code_registry.jsonl", "enterprise", uscc, data, -400)
 
 
@@ -64,38 +56,18 @@ def pengshengxin(uscc: str, day: Day, today: date) -> list[Record]:
     its missing maker data and filing."""
     issued = today - timedelta(days=20)
     products = [
-        Record(
-            "quality_inspection.jsonl",
-            "product",
-            f"CP-{n:08d}",
-            {"uscc": uscc, "name": name, "category": "有色金属材料", "standard": std},
-            -300,
-        )
+        Record("quality_inspection.jsonl", "product", f"CP-{n:08d}",
+               {"uscc": uscc, "name": name, "category": "有色金属材料", "standard": std}, -300)
         for n, name, std in ((1, "TA2钛棒", "GB/T 2965"), (2, "TC4钛板", "GB/T 3621"))
     ]
-    crane = {
-        "uscc": uscc,
-        "registration_no": "起13陕C00001",
-        "kind": "crane",
-        "model": "行吊",
-        "location": "租用厂房一号车间",
-        "next_inspection_due": day(-200),
-    }
-    scales = {
-        "uscc": uscc,
-        "instrument_no": "BJ00000001",
-        "name": "电子台秤",
-        "mandatory_verification": True,
-        "last_verified_on": day(-500),
-        "next_verification_due": day(-135),
-    }
-    notice = {
-        "uscc": uscc,
-        "notice_no": f"宝质监责改〔{issued.year}〕00001号",
-        "issued_on": issued.isoformat(),
-        "deadline": add_months(issued, 1).isoformat(),
-        "items": [{"description": d, "rectified": r} for d, r in P.PENGSHENGXIN_ITEMS],
-    }
+    crane = {"uscc": uscc, "registration_no": "起13陕C00001", "kind": "crane", "model": "行吊",
+             "location": "租用厂房一号车间", "next_inspection_due": day(-200)}
+    scales = {"uscc": uscc, "instrument_no": "BJ00000001", "name": "电子台秤",
+              "mandatory_verification": True, "last_verified_on": day(-500),
+              "next_verification_due": day(-135)}
+    notice = {"uscc": uscc, "notice_no": f"宝质监责改〔{issued.year}〕00001号",
+              "issued_on": issued.isoformat(), "deadline": add_months(issued, 1).isoformat(),
+              "items": [{"description": d, "rectified": r} for d, r in P.PENGSHENGXIN_ITEMS]}
     corrections = [
         Record(file, "correction", f"JZ-{rid}",
                {"uscc": uscc, "target": {"kind": kind, "system": system, "record_id": rid},
@@ -107,10 +79,8 @@ def pengshengxin(uscc: str, day: Day, today: date) -> list[Record]:
              "电子台秤已送检并检定合格"),
         )
     ]  # fmt: skip
-    rectified = notice | {
-        "rectified_on": day(-6),
-        "items": [{"description": d, "rectified": True} for d, _ in P.PENGSHENGXIN_ITEMS],
-    }
+    rectified = notice | {"rectified_on": day(-6), "items": [
+        {"description": d, "rectified": True} for d, _ in P.PENGSHENGXIN_ITEMS]}
     return [
         _enterprise(0, uscc, PENGSHENGXIN, "沈鹏", P.TITANIUM, day),
         *products,
@@ -118,50 +88,27 @@ def pengshengxin(uscc: str, day: Day, today: date) -> list[Record]:
         Record("metrology.jsonl", "measuring_instrument", "JL-00000004", scales, -19),
         Record("enforcement_inspection.jsonl", "rectification_notice", "ZG-00000005", notice, -19),
         *corrections,
-        Record(
-            "enforcement_inspection.jsonl",
-            "rectification_notice",
-            "ZG-00000005",
-            rectified,
-            -5,
-            version=2,
-        ),
+        Record("enforcement_inspection.jsonl", "rectification_notice", "ZG-00000005", rectified,
+               -5, version=2),
     ]
 
 
 def weili(uscc: str, day: Day) -> list[Record]:
     """威利 (童经理): a notice that got the paperwork done at once."""
-    truck = {
-        "uscc": uscc,
-        "registration_no": "车13陕C00002",
-        "kind": "forklift",
-        "model": "CPCD30内燃平衡重式叉车",
-        "manufacturer": P.EQUIPMENT_MAKERS["forklift"][0],
-        "installation_filing": f"宝特安告{day(-39)[:4]}-00002",
-        "last_inspected_on": day(-39),
-        "next_inspection_due": day(326),
-    }
-    notice = {
-        "uscc": uscc,
-        "notice_no": f"宝质监责改〔{day(-45)[:4]}〕00002号",
-        "issued_on": day(-45),
-        "deadline": day(-15),
-        "rectified_on": day(-39),
-        "items": [{"description": d, "rectified": r} for d, r in P.WEILI_ITEMS],
-    }
+    truck = {"uscc": uscc, "registration_no": "车13陕C00002", "kind": "forklift",
+             "model": "CPCD30内燃平衡重式叉车", "manufacturer": P.EQUIPMENT_MAKERS["forklift"][0],
+             "installation_filing": f"宝特安告{day(-39)[:4]}-00002",
+             "last_inspected_on": day(-39), "next_inspection_due": day(326)}
+    notice = {"uscc": uscc, "notice_no": f"宝质监责改〔{day(-45)[:4]}〕00002号",
+              "issued_on": day(-45), "deadline": day(-15), "rectified_on": day(-39),
+              "items": [{"description": d, "rectified": r} for d, r in P.WEILI_ITEMS]}
     product = {"uscc": uscc, "name": "注塑模具", "category": "机床工具"}
     return [
         _enterprise(1, uscc, WEILI, "童建军", "机床工具", day),
         Record("quality_inspection.jsonl", "product", "CP-00000006", product, -300),
         Record("special_equipment.jsonl", "special_equipment", "SE-00000007", truck, -37),
-        Record(
-            "enforcement_inspection.jsonl",
-            "rectification_notice",
-            "ZG-00000008",
-            notice,
-            -37,
-            version=2,
-        ),
+        Record("enforcement_inspection.jsonl", "rectification_notice", "ZG-00000008", notice, -37,
+               version=2),
     ]
 
 
@@ -177,13 +124,8 @@ def rejected(
     data: dict[str, Any] = {"uscc": uscc, "name": product, "category": "示例产品"}
     if failure in ("uscc_check_character", "org_code_mismatch", "unknown_district"):
         kind, system = "enterprise", "org_code_registry"
-        data = {
-            "uscc": stranger,
-            "org_code": stranger[8:17],
-            "name": f"{name}陈仓分公司",
-            "district": "陈仓区",
-            "industry": "其他",
-        }
+        data = {"uscc": stranger, "org_code": stranger[8:17], "name": f"{name}陈仓分公司",
+                "district": "陈仓区", "industry": "其他"}
         if failure == "uscc_check_character":
             wrong = USCC_ALPHABET[(USCC_ALPHABET.index(stranger[17]) + 1) % 31]
             data["uscc"] = stranger[:17] + wrong
@@ -193,13 +135,8 @@ def rejected(
             data["district"] = "宝鸡县"  # 陈仓区's name until 2003
     elif failure in ("impossible_date", "fail_without_items"):
         kind = "sampling_inspection"
-        data = {
-            "uscc": uscc,
-            "product_name": product,
-            "sampled_on": day(-3),
-            "result": "fail" if failure == "fail_without_items" else "pass",
-            "failed_items": [],
-        }
+        data = {"uscc": uscc, "product_name": product, "sampled_on": day(-3),
+                "result": "fail" if failure == "fail_without_items" else "pass", "failed_items": []}
         if failure == "impossible_date":
             data["sampled_on"] = f"{year}-02-30"
     elif failure == "unknown_kind":
@@ -208,38 +145,23 @@ def rejected(
         data["uscc"] = stranger
     elif failure == "expires_before_issued":
         kind = "licence"
-        data = {
-            "uscc": uscc,
-            "licence_no": f"(陕)XK13-001-{k:05d}",
-            "kind": "工业产品生产许可证",
-            "issued_on": day(-10),
-            "expires_on": day(-20),
-        }
+        data = {"uscc": uscc, "licence_no": f"(陕)XK13-001-{k:05d}", "kind": "工业产品生产许可证",
+                "issued_on": day(-10), "expires_on": day(-20)}
     elif failure == "unknown_field":
         data["colour"] = "银白色"
     elif failure == "notice_without_items":
         kind, system = "rectification_notice", "enforcement_inspection"
-        data = {
-            "uscc": uscc,
-            "notice_no": f"宝质监责改〔示例〕{k}号",
-            "issued_on": day(-5),
-            "items": [],
-        }
+        data = {"uscc": uscc, "notice_no": f"宝质监责改〔示例〕{k}号", "issued_on": day(-5),
+                "items": []}
     elif failure == "unknown_equipment_kind":
         kind, system = "special_equipment", "special_equipment"
-        data = {
-            "uscc": uscc,
-            "registration_no": f"罐{k:05d}",
-            "kind": "tank",
-            "next_inspection_due": day(100),
-        }
+        data = {"uscc": uscc, "registration_no": f"罐{k:05d}", "kind": "tank",
+                "next_inspection_due": day(100)}
     elif failure == "approved_at_without_offset":
         vetting = f'{{"approved_by":"李明","approved_at":"{day(-3)}T09:30:00"}}'
         return Record(file, kind, rid, data, -2, system=system, vetting=vetting)
     elif failure == "broken_json":  # a line cut short
-        raw = (
-            f'{{"kind":"product","source":{{"system":"quality_inspection","record_id":"{rid}",'
-            f'"version":1}},"data":{{"uscc":"{uscc}'
-        )
+        raw = (f'{{"kind":"product","source":{{"system":"quality_inspection","record_id":"{rid}",'
+               f'"version":1}},"data":{{"uscc":"{uscc}')
         return Record(file, kind, rid, raw, -2, system=system)
     return Record(file, kind, rid, data, -2, system=system)

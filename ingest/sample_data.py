@@ -155,17 +155,8 @@ class _Generator:
         return variants[self.serial & 7]
 
     def emit(
-        self,
-        fid: int,
-        kind: str,
-        rid: str,
-        data: str | dict[str, Any],
-        published: int,
-        *,
-        system: str = "",
-        version: int = 1,
-        public: bool = False,
-        vetting: str = "",
+        self, fid: int, kind: str, rid: str, data: str | dict[str, Any], published: int, *,
+        system: str = "", version: int = 1, public: bool = False, vetting: str = "",
     ) -> None:
         """Write one line. `published` is a day offset, clamped to today; about 1% of records
         are unvetted, 0.3% withdrawn and 0.5% published in the future, unless `public`."""
@@ -231,17 +222,13 @@ class _Generator:
             old = {"陈仓区": "宝鸡县", "凤翔区": "凤翔县"}.get(district, prefix) + trade + word
             extra, version = f',"former_names":["{old}{"加工厂" if suffix == "厂" else "厂"}"]', 2
         if rnd() < 0.98:
-            extra += (
-                f',"legal_representative":"{self.person()}","address":"宝鸡市{district}'
-                f'{pick(P.STREETS[district])}{1 + int(rnd() * 300)}号"'
-            )
+            extra += (f',"legal_representative":"{self.person()}","address":"宝鸡市{district}'
+                      f'{pick(P.STREETS[district])}{1 + int(rnd() * 300)}号"')
         extra += f',"district":"{district}","industry":"{industry}"'
         if rnd() < 0.95:
             extra += f',"scale":"{scale}"'
-        body = (
-            f'{{"uscc":"{uscc}","org_code":"{uscc[8:17]}","name":"{self.name}"{extra},'
-            f'"established_on":"{self.day(established)}"}}'
-        )
+        body = (f'{{"uscc":"{uscc}","org_code":"{uscc[8:17]}","name":"{self.name}"{extra},'
+                f'"established_on":"{self.day(established)}"}}')
         registered = established + 3 if established > -700 else -30 - int(rnd() * 700)
         self.emit(ORG, "enterprise", uscc, body, registered, version=version)
         r = rnd()
@@ -273,13 +260,8 @@ class _Generator:
             name = self.pick(P.TITANIUM_GRADES) + kind.name if industry == P.TITANIUM else kind.name
             std = f',"standard":"{kind.standard}"' if kind.standard else ""
             body = f'{{"uscc":"{self.uscc}","name":"{name}","category":"{kind.category}"{std}}}'
-            self.emit(
-                FIBRE if textile else QUALITY,
-                "product",
-                self.next_id("CP"),
-                body,
-                -int(rnd() * 900),
-            )
+            self.emit(FIBRE if textile else QUALITY, "product", self.next_id("CP"), body,
+                      -int(rnd() * 900))
             made.append((name, kind.endangers))
         return made
 
@@ -297,11 +279,9 @@ class _Generator:
                 no = f"TS{2 + k % 2}61{serial % 10**4:04d}-{self.day(expires)[:4]}"
             else:
                 no = f"陕{'制' if '计量' in kind else ''}{year}{serial % 10**4:04d}"
-            body = (
-                f'{{"uscc":"{self.uscc}","licence_no":"{no}","kind":"{kind}","scope":'
-                f'"{scope}","issuer":"{P.ISSUERS[level][year >= "2018"]}","issued_on":'
-                f'"{self.day(issued)}","expires_on":"{self.day(expires)}"}}'
-            )
+            body = (f'{{"uscc":"{self.uscc}","licence_no":"{no}","kind":"{kind}","scope":'
+                    f'"{scope}","issuer":"{P.ISSUERS[level][year >= "2018"]}","issued_on":'
+                    f'"{self.day(issued)}","expires_on":"{self.day(expires)}"}}')
             rid = self.next_id("XK")
             self.emit(QUALITY, "licence", rid, body, issued + 3)
             if expires < 0:
@@ -340,22 +320,18 @@ class _Generator:
                 extra += f',"last_inspected_on":"{day(inspected)}"'
             if due < 0:
                 findings.append((due, f"{model}超期未检验(应于{day(due)}前检验)"))
-            body = (
-                f'{{"uscc":"{self.uscc}","registration_no":"{char}{day(inspected)[2:4]}陕C'
-                f'{serial:05d}","kind":"{kind}","model":"{model}","location":'
-                f'"{pick(P.EQUIPMENT_LOCATIONS)}"{extra},"next_inspection_due":"{day(due)}"}}'
-            )
+            body = (f'{{"uscc":"{self.uscc}","registration_no":"{char}{day(inspected)[2:4]}陕C'
+                    f'{serial:05d}","kind":"{kind}","model":"{model}","location":'
+                    f'"{pick(P.EQUIPMENT_LOCATIONS)}"{extra},"next_inspection_due":"{day(due)}"}}')
             rid = self.next_id("SE")
             self.emit(SPECIAL, "special_equipment", rid, body, inspected + 5)
             if due < 0:
                 self.correct(SPECIAL, "special_equipment", rid, max(due + 1, min(inspected + 5, 0)))
             if rnd() < 0.7:
                 issued = -int(rnd() * 1700)
-                body = (
-                    f'{{"uscc":"{self.uscc}","name":"{self.person()}","certificate_no":'
-                    f'"T6103{self.serial:09d}","category":"{category}",'
-                    f'"certificate_expires_on":"{day(issued + 1461)}"}}'
-                )
+                body = (f'{{"uscc":"{self.uscc}","name":"{self.person()}","certificate_no":'
+                        f'"T6103{self.serial:09d}","category":"{category}",'
+                        f'"certificate_expires_on":"{day(issued + 1461)}"}}')
                 self.emit(SPECIAL, "operator", self.next_id("ZY"), body, issued + 10)
                 if issued + 1461 < 0:
                     findings.append((issued + 1461, f"{category}的特种设备作业人员证已过期"))
@@ -379,15 +355,12 @@ class _Generator:
             if due is None:  # never verified
                 due = -400  # for the finding and publication only
             else:
-                dates = (
-                    f',"last_verified_on":"{day(due - 365)}","next_verification_due":"{day(due)}"'
-                )
+                dates = (f',"last_verified_on":"{day(due - 365)}",'
+                         f'"next_verification_due":"{day(due)}"')
             if mandatory and due < 0:
                 self.findings.append((due, f"强制检定计量器具({name})未按期检定"))
-            body = (
-                f'{{"uscc":"{self.uscc}","instrument_no":"BJ{self.serial:08d}","name":'
-                f'"{name}","mandatory_verification":{_B[mandatory]}{dates}}}'
-            )
+            body = (f'{{"uscc":"{self.uscc}","instrument_no":"BJ{self.serial:08d}","name":'
+                    f'"{name}","mandatory_verification":{_B[mandatory]}{dates}}}')
             rid = self.next_id("JL")
             self.emit(METRO, "measuring_instrument", rid, body, due - 360)
             if mandatory and due < 0:
@@ -413,19 +386,12 @@ class _Generator:
             if fail:
                 n = 2 if rnd() < 0.3 else 1
                 failed = '["' + '","'.join(items[(start + j) % len(items)] for j in range(n)) + '"]'
-            line = (
-                f'{{"uscc":"{self.uscc}","product_name":"{product}","batch":'
-                f'"{self.day(sampled - 10 - int(rnd() * 60)).replace("-", "")}",'
-                f'"sampled_on":"{self.day(sampled)}","result":"{"fail" if fail else "pass"}",'
-                f'"failed_items":{failed},"inspecting_body":"{body}"}}'
-            )
-            self.emit(
-                FIBRE if textile else QUALITY,
-                "sampling_inspection",
-                self.next_id("CC"),
-                line,
-                sampled + 20,
-            )
+            line = (f'{{"uscc":"{self.uscc}","product_name":"{product}","batch":'
+                    f'"{self.day(sampled - 10 - int(rnd() * 60)).replace("-", "")}",'
+                    f'"sampled_on":"{self.day(sampled)}","result":"{"fail" if fail else "pass"}",'
+                    f'"failed_items":{failed},"inspecting_body":"{body}"}}')
+            self.emit(FIBRE if textile else QUALITY, "sampling_inspection", self.next_id("CC"),
+                      line, sampled + 20)
             if fail and (endangers or warned) and not failed_risky:
                 failed_risky = product
         return failed_risky
@@ -450,10 +416,8 @@ class _Generator:
             done = [rectified_on is not None or rnd() < 0.3 for _ in texts]
         refused = blacklisted and rnd() < 0.6
         serious = (blacklisted and not refused) or rnd() < 0.02
-        head = (
-            f'{{"uscc":"{self.uscc}","notice_no":"宝质监责改〔{day(issued)[:4]}〕'
-            f'{self.serial % 10**5:05d}号","issued_on":"{day(issued)}"'
-        )
+        head = (f'{{"uscc":"{self.uscc}","notice_no":"宝质监责改〔{day(issued)[:4]}〕'
+                f'{self.serial % 10**5:05d}号","issued_on":"{day(issued)}"')
         if r < 0.9 or days != 30:  # else the default: 30 days
             head += f',"deadline":"{day(issued + days)}"'
         rid, version, published = self.next_id("ZG"), 1, issued + 2
@@ -462,37 +426,22 @@ class _Generator:
                 version, published = 2, rectified_on + 2
                 if rnd() < 0.15:  # the first version too: the update arrives in the same batch
                     items = ",".join(f'{{"description":"{t}","rectified":false}}' for t in texts)
-                    self.emit(
-                        ENFORCE,
-                        "rectification_notice",
-                        rid,
-                        f'{head},"items":[{items}]}}',
-                        issued + 2,
-                    )
+                    self.emit(ENFORCE, "rectification_notice", rid,
+                              f'{head},"items":[{items}]}}', issued + 2)
             head += f',"rectified_on":"{day(rectified_on)}"'
         if refused or serious:
             head += f',"refused":{_B[refused]},"serious":{_B[serious]}'
-        items = ",".join(
-            f'{{"description":"{t}","rectified":{_B[d]}}}' for t, d in zip(texts, done, strict=True)
-        )
-        self.emit(
-            ENFORCE,
-            "rectification_notice",
-            rid,
-            f'{head},"items":[{items}]}}',
-            published,
-            version=version,
-        )
+        items = ",".join(f'{{"description":"{t}","rectified":{_B[d]}}}'
+                         for t, d in zip(texts, done, strict=True))
+        self.emit(ENFORCE, "rectification_notice", rid, f'{head},"items":[{items}]}}', published,
+                  version=version)
 
     def case(self, failed: str) -> None:
         rnd, day, opened = self.rnd, self.day, -1 - int(self.rnd() * 700)
         violation, endangers = P.VIOLATIONS[0] if failed else self.pick(P.VIOLATIONS)
         closed = opened + 30 + int(rnd() * 150)
-        data: dict[str, Any] = {
-            "uscc": self.uscc,
-            "case_no": f"宝质监罚字〔{day(opened)[:4]}〕{self.serial % 10**4:04d}号",
-            "opened_on": day(opened),
-        }
+        data: dict[str, Any] = {"uscc": self.uscc, "case_no": f"宝质监罚字〔{day(opened)[:4]}〕"
+                                f"{self.serial % 10**4:04d}号", "opened_on": day(opened)}
         if closed < 0 and rnd() < 0.65:
             data["closed_on"] = day(closed)
         data["violation"] = f"{violation}({failed})" if failed else violation
@@ -500,24 +449,14 @@ class _Generator:
         if "closed_on" in data:
             data["penalty"] = self.pick(P.PENALTIES)
         version = 2 if "closed_on" in data and rnd() < 0.5 else 1
-        self.emit(
-            ENFORCE,
-            "enforcement_case",
-            self.next_id("AJ"),
-            data,
-            closed + 3 if version == 2 else opened + 5,
-            version=version,
-        )
+        self.emit(ENFORCE, "enforcement_case", self.next_id("AJ"), data,
+                  closed + 3 if version == 2 else opened + 5, version=version)
 
     def complaint(self) -> None:
         channel, received = self.pick(P.CHANNEL_BAG), -1 - int(self.rnd() * 600)
         summary = self.pick(P.COMPLAINT_SUMMARIES[channel]).format(p=self.product)
-        data: dict[str, Any] = {
-            "uscc": self.uscc,
-            "channel": channel,
-            "received_on": self.day(received),
-            "summary": summary,
-        }
+        data: dict[str, Any] = {"uscc": self.uscc, "channel": channel,
+                                "received_on": self.day(received), "summary": summary}
         if received < -30 and self.rnd() < 0.9:
             data["outcome"], data["substantiated"] = self.pick(P.COMPLAINT_OUTCOMES)
         self.emit(COMPLAINTS, "complaint", self.next_id("TS"), data, received + 3, system=channel)
@@ -531,27 +470,17 @@ class _Generator:
         starts = -int(rnd() * 300)
         listed: dict[str, Any] = {"uscc": self.uscc, "starts_on": day(starts)}
         if role == "exemplary":
-            listed |= {
-                "list": "exemplary",
-                "title": f"{name}:质量诚信示范企业",
-                "reason": f"{day(starts)[:4]}年度质量诚信示范企业:连续三年监督抽查合格,"
-                "无质量违法记录",
-                "ends_on": day(starts + 3 * 365),
-            }
-            self.emit(
-                LISTS, "designation", self.next_id("MD"), listed, starts, system=SYSTEMS[QUALITY]
-            )
+            listed |= {"list": "exemplary", "title": f"{name}:质量诚信示范企业",
+                       "reason": f"{day(starts)[:4]}年度质量诚信示范企业:连续三年监督抽查合格,"
+                       "无质量违法记录", "ends_on": day(starts + 3 * 365)}
+            self.emit(LISTS, "designation", self.next_id("MD"), listed, starts,
+                      system=SYSTEMS[QUALITY])
             return
         if role == "bad" or rnd() < 0.5:
             title, reason = P.BAD_RECORD_REASONS[("bad", "blacklist", "warning").index(role)]
             earlier = 16 * (role != "bad")
-            bad: dict[str, Any] = {
-                "uscc": self.uscc,
-                "list": "bad_records",
-                "reason": reason,
-                "title": name + title.format(p=product),
-                "starts_on": day(starts - earlier),
-            }
+            bad: dict[str, Any] = {"uscc": self.uscc, "list": "bad_records", "reason": reason,
+                   "title": name + title.format(p=product), "starts_on": day(starts - earlier)}
             if role == "warning":
                 bad["health_or_safety_risk"] = True
             corrected, fixed = role == "bad" and starts < -10 and rnd() < 0.4, 0
@@ -559,43 +488,22 @@ class _Generator:
                 fixed = starts + 5 + int(rnd() * min(25, -starts - 6))
                 bad["corrected_on"] = day(fixed)
             rid = self.next_id("MD")
-            self.emit(
-                LISTS,
-                "designation",
-                rid,
-                bad,
-                starts + (role == "bad") - earlier,
-                system=SYSTEMS[ENFORCE],
-                version=1 + corrected,
-            )
+            self.emit(LISTS, "designation", rid, bad, starts + (role == "bad") - earlier,
+                      system=SYSTEMS[ENFORCE], version=1 + corrected)
             if corrected and fixed - starts <= 16:
                 self.repair(rid, starts)
         if role == "blacklist":
-            listed |= {
-                "list": "blacklist",
-                "title": f"{name}拒不整改列入黑名单",
-                "reason": "不良信息公布后15日内仍未改正,拒绝按责令整改通知书整改或严重违法",
-                "products": [product],
-                "ends_on": day(starts + 2 * 365),
-            }
+            listed |= {"list": "blacklist", "title": f"{name}拒不整改列入黑名单",
+                       "reason": "不良信息公布后15日内仍未改正,拒绝按责令整改通知书整改或严重违法",
+                       "products": [product], "ends_on": day(starts + 2 * 365)}
         elif role == "warning":
-            listed |= {
-                "list": "quality_safety_warning",
-                "title": f"{name}生产的{product}抽检不合格",
-                "reason": f"监督抽查中{product}不合格,涉及人身健康安全;不良信息公布后15日内"
-                "仍未改正",
-                "products": [product],
-                "health_or_safety_risk": True,
-            }
+            listed |= {"list": "quality_safety_warning",
+                       "title": f"{name}生产的{product}抽检不合格",
+                       "reason": f"监督抽查中{product}不合格,涉及人身健康安全;不良信息公布后15日内"
+                       "仍未改正", "products": [product], "health_or_safety_risk": True}
         if role != "bad":
-            self.emit(
-                LISTS,
-                "designation",
-                self.next_id("MD"),
-                listed,
-                starts,
-                system=SYSTEMS[ENFORCE if role == "blacklist" else QUALITY],
-            )
+            self.emit(LISTS, "designation", self.next_id("MD"), listed, starts,
+                      system=SYSTEMS[ENFORCE if role == "blacklist" else QUALITY])
 
     def repair(self, rid: str, starts: int) -> None:
         """A credit repair of the moderate bad record `rid` (starting `starts`): applied for once
@@ -621,38 +529,17 @@ class _Generator:
         day = self.day
         records = C.pengshengxin(self.uscc, day, self.today) if i == 0 else C.weili(self.uscc, day)
         for r in records:
-            self.emit(
-                _FID[r.file],
-                r.kind,
-                r.record_id,
-                r.data,
-                r.published,
-                version=r.version,
-                public=True,
-            )
+            self.emit(_FID[r.file], r.kind, r.record_id, r.data, r.published, version=r.version,
+                      public=True)
 
     def rejected(self, k: int) -> None:
         """The `k`-th bad line, about the latest enterprise."""
         stranger = make_uscc("91", "610302", org_body(k, False, "MA7"))  # no such enterprise
-        r = C.rejected(
-            k,
-            (self.uscc, self.name, self.product),
-            stranger,
-            make_org_code(org_body(k, True)),
-            self.day,
-            self.today.year,
-        )
+        r = C.rejected(k, (self.uscc, self.name, self.product), stranger,
+                       make_org_code(org_body(k, True)), self.day, self.today.year)
         if isinstance(r.data, str):
             self.writes[REJECTED](r.data + "\n")
             self.counts[REJECTED] += 1
         else:
-            self.emit(
-                REJECTED,
-                r.kind,
-                r.record_id,
-                r.data,
-                r.published,
-                system=r.system,
-                public=True,
-                vetting=r.vetting,
-            )
+            self.emit(REJECTED, r.kind, r.record_id, r.data, r.published, system=r.system,
+                      public=True, vetting=r.vetting)

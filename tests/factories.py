@@ -227,7 +227,9 @@ def add_correction(session: Session, enterprise: Enterprise, **fields: Any) -> C
     )
 
 
-def add_repair(session: Session, designation: Designation, **fields: Any) -> CreditRepair:
+def add_repair(
+    session: Session, designation: Designation, **fields: Any
+) -> CreditRepair:
     """A credit repair of `designation`, approved unless told otherwise."""
     fields.setdefault("applied_on", date(2026, 10, 10))
     fields.setdefault("decided_on", fields["applied_on"])

@@ -57,4 +57,6 @@ def due_date_colour(
             f"距{what}到期不超过{yellow_months}个月(到期日{due.isoformat()})",
             due + timedelta(days=1),
         )
-    return ColourDecision(Colour.green, f"{what}在有效期内(到期日{due.isoformat()})", yellow_from)
+    return ColourDecision(
+        Colour.green, f"{what}在有效期内(到期日{due.isoformat()})", yellow_from
+    )

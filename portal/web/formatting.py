@@ -32,6 +32,7 @@ def local_date(value: datetime | date | None) -> str:
     return value.isoformat()
 
 
+
 def local_datetime(value: datetime | None) -> str:
     """`2026-11-24 10:30` in China time; "—" for nothing."""
     if value is None:

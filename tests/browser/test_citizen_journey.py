@@ -10,7 +10,9 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-def test_search_open_and_read_a_credit_file(browser: Any, live_url: str, tmp_path: Path) -> None:
+def test_search_open_and_read_a_credit_file(
+    browser: Any, live_url: str, tmp_path: Path
+) -> None:
     page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
     page.goto(live_url + "/")
     assert page.locator("html").get_attribute("lang") == "zh-CN"
