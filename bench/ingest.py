@@ -2,10 +2,10 @@
 
 - generator: `portal sample-data` as a child process at two sizes: enterprises/s and peak RSS
   (flat memory: the peak must not grow with the number of enterprises);
-- ingest: what `portal ingest` does (`ingest_paths`, then `sync_enterprises`), in a child worker
-  process (`python -m bench.ingest worker ...`) so that the batch size can be set; records/s per
-  phase, peak RSS per phase (psutil samples) and overall (rusage), at two batch sizes, on a fresh
-  database each time; for the embedded default and for PostgreSQL + Elasticsearch;
+- ingest: what `portal ingest` does (`portal.pipeline.ingest`: load, rules, index), in a child
+  worker process (`python -m bench.ingest worker ...`) so that the batch size can be set;
+  records/s per phase, peak RSS per phase (psutil samples) and overall (rusage), at two batch
+  sizes, on a fresh database each time; for the embedded default and for PostgreSQL + Elasticsearch;
 - raw `_bulk`: the same search documents (built from the same database, serialised beforehand),
   POSTed in chunks of the portal's CHUNK into a new index with the portal's settings and mapping:
   the limit of what Elasticsearch takes on this machine.
@@ -24,6 +24,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -123,11 +125,8 @@ class _Peaks:
 
 
 def worker(sample: Path, batch_size: int, profile: Path | None) -> None:
-    from ingest.loader import ingest_paths
+    from portal import pipeline
     from portal.context import PortalContext
-    from portal.rules.job import run_rules
-    from portal.rules.model import Thresholds
-    from portal.search.indexer import sync_enterprises
     from portal.settings import get_settings
 
     peaks = _Peaks()
@@ -135,38 +134,26 @@ def worker(sample: Path, batch_size: int, profile: Path | None) -> None:
     started = time.perf_counter()
     context = PortalContext.open(get_settings())
     times["open"] = time.perf_counter() - started
+
+    @contextmanager
+    def phase(name: str, total: int | None) -> Iterator[Callable[[int], None]]:
+        # `portal ingest`'s own pipeline, timed and sampled per step (load, rules, index).
+        peaks.phase = name
+        begun = time.perf_counter()
+        yield lambda n: None
+        times[name] = time.perf_counter() - begun
+
     profiler = cProfile.Profile() if profile else None
     if profiler:
         profiler.enable()
     try:
-        peaks.phase = "load"
-        started = time.perf_counter()
-        summary = ingest_paths([sample], context.session_factory, batch_size=batch_size)
-        times["load"] = time.perf_counter() - started
-        # As `portal ingest`: the credit rules for the enterprises touched, then the index.
-        peaks.phase = "rules"
-        started = time.perf_counter()
-        today = context.today()
-        thresholds = Thresholds.of(context.settings)
-        ruled = run_rules(
-            context.session_factory, today, usccs=summary.affected_usccs, thresholds=thresholds
-        )
-        times["rules"] = time.perf_counter() - started
-        peaks.phase = "index"
-        started = time.perf_counter()
-        synced = sync_enterprises(
-            context.session_factory,
-            context.search,
-            summary.affected_usccs | ruled.changed_usccs,
-            today,
-            yellow_months=context.settings.yellow_months,
-        )
-        times["index"] = time.perf_counter() - started
+        done = pipeline.ingest(context, [sample], batch_size=batch_size, phase=phase)
     finally:
         if profiler:
             profiler.disable()
             profiler.dump_stats(profile)  # type: ignore[arg-type]
         context.close()
+    summary, synced = done.summary, done.synced
     result = {
         "read": summary.read,
         "loaded": summary.loaded,

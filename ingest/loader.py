@@ -4,7 +4,12 @@ Two passes over the input: enterprises first, then every other line, so that a r
 enterprise listed after it. A transaction (one commit) holds `batch_size` lines, worked through in
 chunks of at most LINES_PER_CHUNK: each chunk looks up its stored records with one query per kind
 and writes with one statement per table (ingest/writes.py). A line that cannot be loaded is
-quarantined, never dropped: `loaded + unchanged + quarantined == read`.
+quarantined, never dropped: `loaded + unchanged + quarantined == read`, whatever the line holds
+(an unexpected failure to read one line quarantines that line, logged with its traceback).
+
+Each transaction also records the rules and index work it owes for the enterprises it changed
+(portal/storage/owed.py), so that a run killed after any commit leaves that work owed, and the
+next run finishes it (portal/pipeline.py).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
@@ -22,12 +27,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingest.parsing import ParsedRecord, RecordError, parse_record
-from ingest.reader import RawLine, expand_paths, is_utf8, printable, raw_bytes, read_lines
+from ingest.reader import (
+    MAX_LINE_BYTES,
+    RawLine,
+    expand_paths,
+    is_utf8,
+    printable,
+    raw_bytes,
+    read_lines,
+)
 from ingest.records import DEFAULT_RECTIFICATION_DAYS
 from ingest.writes import CHUNK, Row, Writes, stored_rows
 from portal.chunks import chunked
 from portal.logs import get_logger
 from portal.storage.models import Enterprise, QuarantinedRecord
+from portal.storage.owed import owe_index, owe_rules
 
 log = get_logger(__name__)
 # Lines read, checked and written together: what an ingest holds in memory.
@@ -53,8 +67,12 @@ def ingest_paths(
     progress: Callable[[int], None] | None = None,
     batch_size: int = 1000,
     rectification_days: int = DEFAULT_RECTIFICATION_DAYS,
+    today: date | None = None,
 ) -> IngestSummary:
     """Load the `.jsonl` files of `paths` (files, or folders searched recursively).
+
+    `today` is the day of ingest, which the plausible ranges of dates are relative to (the real
+    date when None; the portal passes its `today`).
 
     Each transaction (one commit) holds `batch_size` lines; they are read, checked and written
     LINES_PER_CHUNK lines at a time, so that memory does not grow with `batch_size`. `progress`
@@ -65,7 +83,7 @@ def ingest_paths(
         raise ValueError("batch_size must be at least 1")
     files = expand_paths(paths)
     log.info("ingest.start", files=len(files), batch_size=batch_size)
-    run = _Run(session_factory, rectification_days)
+    run = _Run(session_factory, rectification_days, today or date.today())
     for enterprises in (True, False):
         lines = (
             line
@@ -107,9 +125,12 @@ def _is_enterprise_line(raw: str) -> bool:
 class _Run:
     """The state of one ingest run: its counts and what it changed."""
 
-    def __init__(self, session_factory: sessionmaker[Session], rectification_days: int) -> None:
+    def __init__(
+        self, session_factory: sessionmaker[Session], rectification_days: int, today: date
+    ) -> None:
         self.session_factory = session_factory
         self.rectification_days = rectification_days
+        self.today = today
         self.summary = IngestSummary()
         self.now = datetime.now(UTC)
 
@@ -122,12 +143,16 @@ class _Run:
         chunks = chunked(lines, size)
         while first := next(chunks, None):
             with self.session_factory() as session, session.begin():
+                changed: set[str] = set()
                 for chunk in chain([first], islice(chunks, per_transaction - 1)):
-                    self._load_chunk(session, chunk)
+                    self._load_chunk(session, chunk, changed)
                     if progress is not None:
                         progress(len(chunk))
+                # In the transaction of the records: the work they owe is never lost.
+                owe_rules(session, changed)
+                owe_index(session, changed)
 
-    def _load_chunk(self, session: Session, chunk: list[RawLine]) -> None:
+    def _load_chunk(self, session: Session, chunk: list[RawLine], changed: set[str]) -> None:
         parsed = [(line, self._parse(line)) for line in chunk]
         records = [result for _, result in parsed if isinstance(result, ParsedRecord)]
         bad: list[tuple[RawLine, RecordError]] = []
@@ -139,22 +164,37 @@ class _Run:
             self.summary.read += 1
             error = result if isinstance(result, RecordError) else None
             if isinstance(result, ParsedRecord):
-                error = self._load(session, result, writes, known)
+                error = self._load(session, result, writes, known, changed)
             if error is not None:
                 bad.append((line, error))
         writes.execute(session)
         self._quarantine(session, bad)
 
     def _parse(self, line: RawLine) -> ParsedRecord | RecordError:
+        if line.too_long:
+            return RecordError(
+                f"一行超过 {MAX_LINE_BYTES} 字节,仅保存其开头(a line longer than "
+                f"{MAX_LINE_BYTES} bytes; its start is kept)"
+            )
         if not is_utf8(line.raw):
             return RecordError("不是 UTF-8 编码的文本(not valid UTF-8)")
         try:
-            return parse_record(line.raw, rectification_days=self.rectification_days)
+            return parse_record(
+                line.raw, rectification_days=self.rectification_days, today=self.today
+            )
         except RecordError as exc:
             return exc
+        except Exception as exc:  # whatever else one line does, it stops only itself
+            log.exception("ingest.parse_failed", file=str(line.file), line=line.line_no)
+            return RecordError(f"无法读取该记录(could not read the record: {type(exc).__name__})")
 
     def _load(
-        self, session: Session, record: ParsedRecord, writes: Writes, known: set[str]
+        self,
+        session: Session,
+        record: ParsedRecord,
+        writes: Writes,
+        known: set[str],
+        changed: set[str],
     ) -> RecordError | None:
         """Insert, update or skip one valid record; the error when it must be quarantined."""
         source = record.envelope.source
@@ -182,13 +222,14 @@ class _Run:
             return RecordError(refusal, **ids)
         if row is not None:
             # A newer version may name another enterprise: the one named before is affected too.
-            self.summary.affected_usccs.add(row.uscc)
+            changed.add(row.uscc)
         writes.put(record, self._values(record))
         if not data.references_enterprise:
             known.add(data.uscc)
         self.summary.loaded += 1
         self.summary.by_kind[record.kind] = self.summary.by_kind.get(record.kind, 0) + 1
-        self.summary.affected_usccs.add(data.uscc)
+        changed.add(data.uscc)
+        self.summary.affected_usccs.update(changed)
         return None
 
     def _refuse(
@@ -254,7 +295,10 @@ class _Run:
         for (line, error), raw_hash in zip(bad, hashes, strict=True):
             self.summary.quarantined += 1
             log.warning(
-                "ingest.quarantined", file=str(line.file), line=line.line_no, reason=error.reason
+                "ingest.quarantined",
+                file=str(line.file),
+                line=line.line_no,
+                reason=printable(error.reason),
             )
             if raw_hash in stored:
                 continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
@@ -117,6 +118,10 @@ def _short(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _clipped(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _identity_of(obj: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
     """Kind, source system and record id, as far as they are readable strings."""
     source = obj.get("source")
@@ -126,12 +131,24 @@ def _identity_of(obj: dict[str, Any]) -> tuple[str | None, str | None, str | Non
     return kind, system, record_id
 
 
-def parse_record(raw: str, *, rectification_days: int = DEFAULT_RECTIFICATION_DAYS) -> ParsedRecord:
-    """Validate one line of an ingest file; `RecordError` says why it cannot be loaded."""
+def parse_record(
+    raw: str,
+    *,
+    rectification_days: int = DEFAULT_RECTIFICATION_DAYS,
+    today: date | None = None,
+) -> ParsedRecord:
+    """Validate one line of an ingest file; `RecordError` says why it cannot be loaded.
+
+    `today` is the day of ingest that the plausible ranges of dates are relative to (the real
+    date when None)."""
     try:
         obj = json.loads(raw)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        raise RecordError(f"不是合法的 JSON(invalid JSON: {exc})") from None
+    except RecursionError:
+        raise RecordError("不是合法的 JSON:嵌套过深(invalid JSON: nested too deeply)") from None
+    except ValueError as exc:
+        # JSONDecodeError, and the ValueError of an integer longer than Python converts
+        # (4,300 digits): either way not a line the portal can read.
+        raise RecordError(f"不是合法的 JSON(invalid JSON: {_clipped(str(exc))})") from None
     if not isinstance(obj, dict):
         raise RecordError(f"不是 JSON 对象(not a JSON object but {type(obj).__name__})")
     kind, system, record_id = _identity_of(obj)
@@ -147,8 +164,16 @@ def parse_record(raw: str, *, rectification_days: int = DEFAULT_RECTIFICATION_DA
         )
     try:
         envelope = model.model_validate_json(
-            raw, context={"rectification_days": rectification_days}
+            raw,
+            context={"rectification_days": rectification_days, "today": today or date.today()},
         )
     except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        if errors and errors[0]["type"] == "json_invalid":
+            # What Python's reader takes but the validator does not: a lone surrogate escape
+            # ("\ud800"), which is no character and cannot be stored or shown.
+            message = _clipped(errors[0]["msg"])
+            hint = ",例如不成对的代理项转义 \\ud800" if "escape" in message else ""
+            raise RecordError(f"不是合法的 JSON{hint}({message})", **ids) from None
         raise RecordError(readable_errors(exc), **ids) from None
     return ParsedRecord(kind=envelope.kind, envelope=envelope, content_hash=canonical_hash(obj))

@@ -8,15 +8,16 @@ organisation codes, the district, date order, and the rules tying fields togethe
 `ingest.parsing.parse_record` validates one raw line with these models; its `RecordError` gives
 a reason readable in Chinese and English, e.g. ``data.uscc: 统一社会信用代码校验码错误…``.
 
-The JSON Schemas in `ingest/schemas/` are generated from these models; after changing a model run
+The field values (codes, strings) are in `ingest.fields`. The JSON Schemas in `ingest/schemas/` are
+generated from these models; after changing a model run
 ``python -c "from ingest.records import write_json_schemas; write_json_schemas()"``.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
-from functools import lru_cache
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Generic, Literal, Self, TypeVar
 
@@ -32,8 +33,24 @@ from pydantic import (
     model_validator,
 )
 
-from portal.codes import InvalidCode, validate_org_code, validate_uscc
-from portal.domain import DISTRICTS, CreditList, EquipmentKind, SamplingResult, Scale, Severity
+from ingest.fields import (
+    District,
+    Names,
+    NoNul,
+    OrgCode,
+    Str40,
+    Str50,
+    Str60,
+    Str100,
+    Str200,
+    Str300,
+    Text500,
+    Text1000,
+    Text2000,
+    Uscc,
+    not_before,
+)
+from portal.domain import CreditList, EquipmentKind, SamplingResult, Scale, Severity
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -65,93 +82,91 @@ Channel = Literal[
 ]
 
 
-@lru_cache(maxsize=1 << 16)  # every record names its enterprise: the same few codes again
-def _check_uscc(value: str) -> str:
-    try:
-        code = validate_uscc(value)
-    except InvalidCode as exc:
-        raise ValueError(f"{exc}(invalid USCC)") from None
-    if code != value:
-        raise ValueError(
-            "统一社会信用代码应写作18位大写字母或数字,不含空格和连字符"
-            "(write the USCC as 18 upper-case characters)"
-        )
-    return code
+# --- plausible dates ------------------------------------------------------------------------------
+# Every date field has a range relative to the day of ingest (`today` in the validation context;
+# the real date without one), declared here once. A date out of its range is a typo or a sentinel
+# such as 9999-12-31 ("never"), and would mislead the rules (or overflow their arithmetic).
+
+# No record of the bureau's systems predates the People's Republic's administration (the codes,
+# licences and inspections all came later); an enterprise may be older.
+DATE_FLOOR = date(1949, 10, 1)
+FOUNDING_FLOOR = date(1800, 1, 1)
+# Days an event may lie after the day of ingest: an export made in China shortly after midnight
+# reaches a server that still counts the day before.
+EVENT_TOLERANCE_DAYS = 1
+# Years ahead a due date, deadline or planned date may lie: longer than any inspection interval,
+# licence or display period, far short of what date arithmetic cannot hold.
+HORIZON_YEARS = 50
 
 
-def _check_org_code(value: str) -> str:
-    try:
-        code = validate_org_code(value)
-    except InvalidCode as exc:
-        raise ValueError(f"{exc}(invalid organisation code)") from None
-    if code != value:
-        raise ValueError(
-            "组织机构代码应写作9位大写字母或数字,不含空格和连字符"
-            "(write the organisation code as 9 upper-case characters)"
-        )
-    return code
+@dataclass(frozen=True)
+class DateRange:
+    """How far back and ahead a date may lie, relative to the day of ingest."""
+
+    earliest: date
+    # Days after today for events; None: a due date, at most HORIZON_YEARS ahead.
+    days_ahead: int | None
+
+    def latest(self, today: date) -> date:
+        if self.days_ahead is not None:
+            return today + timedelta(days=self.days_ahead)
+        return today + timedelta(days=365 * HORIZON_YEARS + HORIZON_YEARS // 4)
+
+    def check(self, value: date, info: ValidationInfo) -> date:
+        today = (info.context or {}).get("today") or date.today()
+        if value < self.earliest:
+            raise ValueError(
+                f"日期 {value} 早于 {self.earliest},不合常理(a date before {self.earliest} "
+                "is not plausible)"
+            )
+        latest = self.latest(today)
+        if value > latest and self.days_ahead is not None:
+            raise ValueError(
+                f"日期 {value} 在未来(晚于 {latest}):已发生的事件不能晚于导入当日 {today}"
+                f"(an event date may not lie in the future; today is {today})"
+            )
+        if value > latest:
+            raise ValueError(
+                f"日期 {value} 晚于 {latest},超出 {HORIZON_YEARS} 年期限;9999-12-31 等"
+                "不表示“无期限”,无到期日时请省略该字段或写 null(若允许)(a due date lies at "
+                f"most {HORIZON_YEARS} years ahead; leave an optional date out instead of a "
+                "sentinel)"
+            )
+        return value
 
 
-def _check_district(value: str) -> str:
-    if value not in DISTRICTS:
-        raise ValueError(f"区县“{value}”不是宝鸡市的区县之一(unknown district)")
-    return value
+EVENT = DateRange(DATE_FLOOR, EVENT_TOLERANCE_DAYS)
+FOUNDING = DateRange(FOUNDING_FLOOR, EVENT_TOLERANCE_DAYS)
+DUE = DateRange(DATE_FLOOR, None)
+_RANGE_TEXT = {
+    EVENT: f"event: from {DATE_FLOOR}, not after the day of ingest + {EVENT_TOLERANCE_DAYS} day",
+    FOUNDING: f"event: from {FOUNDING_FLOOR}, not after the day of ingest + "
+    f"{EVENT_TOLERANCE_DAYS} day",
+    DUE: f"due or planned: from {DATE_FLOOR}, at most {HORIZON_YEARS} years after the day of "
+    "ingest",
+}
 
 
-def _not_before(value: date | None, info: ValidationInfo, earlier: str) -> date | None:
-    """`value`, unless it lies before the (already validated) field `earlier`."""
-    start = info.data.get(earlier)
-    if value is not None and isinstance(start, date) and value < start:
-        raise ValueError(f"{value} 早于 {earlier} {start}(must not be before {earlier})")
-    return value
-
-
-_USCC_CHARS = "0-9A-HJ-NPQRTUWXY"
-Uscc = Annotated[
-    str,
-    AfterValidator(_check_uscc),
-    Field(
-        description="统一社会信用代码 (GB 32100-2015, with check character)",
-        json_schema_extra={"pattern": f"^[{_USCC_CHARS}]{{2}}[0-9]{{6}}[{_USCC_CHARS}]{{10}}$"},
-    ),
+# A day something happened (issued, sampled, received, opened, corrected, decided…).
+EventDate = Annotated[
+    date, AfterValidator(EVENT.check), Field(json_schema_extra={"x-date-range": _RANGE_TEXT[EVENT]})
 ]
-OrgCode = Annotated[
-    str,
-    AfterValidator(_check_org_code),
-    Field(
-        description="组织机构代码 (GB 11714, with check character)",
-        json_schema_extra={"pattern": "^[0-9A-Z]{8}[0-9X]$"},
-    ),
+# The day an enterprise was established.
+FoundingDate = Annotated[
+    date,
+    AfterValidator(FOUNDING.check),
+    Field(json_schema_extra={"x-date-range": _RANGE_TEXT[FOUNDING]}),
 ]
-District = Annotated[
-    str, AfterValidator(_check_district), Field(json_schema_extra={"enum": list(DISTRICTS)})
+# A day something is due or planned (expiry, next inspection, deadline, publication, a list
+# entry's start and end).
+DueDate = Annotated[
+    date, AfterValidator(DUE.check), Field(json_schema_extra={"x-date-range": _RANGE_TEXT[DUE]})
 ]
 
 
-def _no_nul(value: str) -> str:
-    # JSON may spell U+0000 as "\u0000"; PostgreSQL stores no NUL in text.
-    if "\x00" in value:
-        raise ValueError(
-            "不能包含 NUL 字符(U+0000)(must not contain NUL characters, which the database "
-            "cannot store)"
-        )
+def _approved_in_range(value: datetime, info: ValidationInfo) -> datetime:
+    DUE.check(value.date(), info)
     return value
-
-
-def _stripped(max_length: int | None = None) -> StringConstraints:
-    return StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)
-
-
-_NoNul = AfterValidator(_no_nul)
-# Non-empty strings without NUL, at most as long as their columns (PostgreSQL refuses longer ones).
-Str40 = Annotated[str, _stripped(40), _NoNul]
-Str50 = Annotated[str, _stripped(50), _NoNul]
-Str60 = Annotated[str, _stripped(60), _NoNul]
-Str100 = Annotated[str, _stripped(100), _NoNul]
-Str200 = Annotated[str, _stripped(200), _NoNul]
-Str300 = Annotated[str, _stripped(300), _NoNul]
-Text = Annotated[str, _stripped(), _NoNul]
-Names = list[Str200]
 
 
 class _Model(BaseModel):
@@ -165,7 +180,7 @@ class Source(_Model):
     """The record's identity in the system that exported it."""
 
     system: SystemName
-    record_id: Annotated[str, StringConstraints(min_length=1, max_length=100), _NoNul]
+    record_id: Annotated[str, StringConstraints(min_length=1, max_length=100), NoNul]
     # At most the largest 32-bit integer: the column's limit on PostgreSQL.
     version: Annotated[int, Field(ge=1, le=MAX_VERSION)]
 
@@ -174,7 +189,9 @@ class Vetting(_Model):
     """Who approved the record for publication, and when."""
 
     approved_by: Str100
-    approved_at: AwareDatetime
+    # When it was approved; a vetting dated ahead (approved for a later publication) is allowed
+    # within the horizon of due dates.
+    approved_at: Annotated[AwareDatetime, AfterValidator(_approved_in_range)]
 
 
 DataT = TypeVar("DataT")
@@ -186,7 +203,7 @@ class Envelope(_Model, Generic[DataT]):
     kind: Kind
     source: Source
     vetting: Vetting | None = Field(description="null: not vetted, stored but never published")
-    published_on: date | None = Field(description="the day from which the record is public")
+    published_on: DueDate | None = Field(description="the day from which the record is public")
     withdrawn: bool = Field(description="true withdraws the record from every public view")
     data: DataT = Field(description="the kind's fields: see <kind>.schema.json")
 
@@ -233,7 +250,7 @@ class EnterpriseData(RecordData):
     district: District
     industry: Str40
     scale: Scale | None = None
-    established_on: date | None = None
+    established_on: FoundingDate | None = None
 
     @field_validator("org_code")
     @classmethod
@@ -252,15 +269,15 @@ class LicenceData(RecordData):
 
     licence_no: Str60
     kind: Str60
-    scope: Text | None = None
+    scope: Text2000 | None = None
     issuer: Str100 | None = None
-    issued_on: date
-    expires_on: date
+    issued_on: EventDate
+    expires_on: DueDate
 
     @field_validator("expires_on")
     @classmethod
     def _expires_after_issue(cls, value: date, info: ValidationInfo) -> date | None:
-        return _not_before(value, info, "issued_on")
+        return not_before(value, info, "issued_on")
 
 
 class ProductData(RecordData):
@@ -280,13 +297,13 @@ class SpecialEquipmentData(RecordData):
     location: Str200 | None = None
     manufacturer: Str200 | None = None
     installation_filing: Str60 | None = None
-    last_inspected_on: date | None = None
-    next_inspection_due: date
+    last_inspected_on: EventDate | None = None
+    next_inspection_due: DueDate
 
     @field_validator("next_inspection_due")
     @classmethod
     def _due_after_inspection(cls, value: date, info: ValidationInfo) -> date | None:
-        return _not_before(value, info, "last_inspected_on")
+        return not_before(value, info, "last_inspected_on")
 
 
 class MeasuringInstrumentData(RecordData):
@@ -295,13 +312,13 @@ class MeasuringInstrumentData(RecordData):
     instrument_no: Str60
     name: Str100
     mandatory_verification: bool
-    last_verified_on: date | None = None
-    next_verification_due: date | None = None
+    last_verified_on: EventDate | None = None
+    next_verification_due: DueDate | None = None
 
     @field_validator("next_verification_due")
     @classmethod
     def _due_after_verification(cls, value: date | None, info: ValidationInfo) -> date | None:
-        return _not_before(value, info, "last_verified_on")
+        return not_before(value, info, "last_verified_on")
 
 
 class OperatorData(RecordData):
@@ -310,7 +327,7 @@ class OperatorData(RecordData):
     name: Str50
     certificate_no: Str60
     category: Str60
-    certificate_expires_on: date
+    certificate_expires_on: DueDate
 
 
 class SamplingInspectionData(RecordData):
@@ -318,9 +335,9 @@ class SamplingInspectionData(RecordData):
 
     product_name: Str200
     batch: Str60 | None = None
-    sampled_on: date
+    sampled_on: EventDate
     result: SamplingResult
-    failed_items: list[Text]
+    failed_items: Annotated[list[Str200], Field(max_length=100)]
     inspecting_body: Str200 | None = None
 
     @field_validator("failed_items")
@@ -337,7 +354,7 @@ class SamplingInspectionData(RecordData):
 class RectificationItemData(_Model):
     """整改项目: one finding of a notice."""
 
-    description: Text
+    description: Text500
     rectified: bool
 
 
@@ -347,24 +364,30 @@ class RectificationNoticeData(RecordData):
     null_defaults: ClassVar[dict[str, Any]] = {"refused": False, "serious": False}
 
     notice_no: Str60
-    issued_on: date
-    deadline: date | None = None
-    rectified_on: date | None = None
+    issued_on: EventDate
+    deadline: DueDate | None = None
+    rectified_on: EventDate | None = None
     refused: bool | None = None
     serious: bool | None = None
-    items: Annotated[list[RectificationItemData], Field(min_length=1)]
+    items: Annotated[list[RectificationItemData], Field(min_length=1, max_length=200)]
 
     @field_validator("deadline", "rectified_on")
     @classmethod
     def _after_issue(cls, value: date | None, info: ValidationInfo) -> date | None:
-        return _not_before(value, info, "issued_on")
+        return not_before(value, info, "issued_on")
 
     @model_validator(mode="after")
     def _default_deadline(self, info: ValidationInfo) -> Self:
         if self.deadline is None:
             context = info.context or {}
             days = context.get("rectification_days", DEFAULT_RECTIFICATION_DAYS)
-            self.deadline = self.issued_on + timedelta(days=days)
+            try:
+                self.deadline = DUE.check(self.issued_on + timedelta(days=days), info)
+            except OverflowError:  # only a setting of millions of days gets here
+                raise ValueError(
+                    f"issued_on {self.issued_on} 加 {days} 天超出日期范围(the default deadline "
+                    "is out of range)"
+                ) from None
         return self
 
 
@@ -374,25 +397,25 @@ class EnforcementCaseData(RecordData):
     null_defaults: ClassVar[dict[str, Any]] = {"endangers_health_or_safety": False}
 
     case_no: Str60
-    opened_on: date
-    closed_on: date | None = None
-    violation: Text
+    opened_on: EventDate
+    closed_on: EventDate | None = None
+    violation: Text2000
     endangers_health_or_safety: bool | None = None
-    penalty: Text | None = None
+    penalty: Text1000 | None = None
 
     @field_validator("closed_on")
     @classmethod
     def _closed_after_opening(cls, value: date | None, info: ValidationInfo) -> date | None:
-        return _not_before(value, info, "opened_on")
+        return not_before(value, info, "opened_on")
 
 
 class ComplaintData(RecordData):
     """质量投诉: a complaint or report from one of the four channels."""
 
     channel: Channel
-    received_on: date
-    summary: Text
-    outcome: Text | None = None
+    received_on: EventDate
+    summary: Text2000
+    outcome: Text2000 | None = None
     substantiated: bool | None = None
 
 
@@ -404,22 +427,22 @@ class DesignationData(RecordData):
 
     list: CreditList  # shadows the builtin in this class body: `Names` below
     title: Str300
-    reason: Text
+    reason: Text2000
     products: Names | None = None
     health_or_safety_risk: bool | None = None
-    starts_on: date
-    ends_on: date | None = None
-    corrected_on: date | None = None
+    starts_on: DueDate
+    ends_on: DueDate | None = None
+    corrected_on: EventDate | None = None
     # Absent: the list's default (bad_records moderate; blacklist, warnings serious).
     severity: Severity | None = None
 
     @field_validator("ends_on")
     @classmethod
     def _ends_after_start(cls, value: date | None, info: ValidationInfo) -> date | None:
-        return _not_before(value, info, "starts_on")
+        return not_before(value, info, "starts_on")
 
 
-RecordId = Annotated[str, StringConstraints(min_length=1, max_length=100), _NoNul]
+RecordId = Annotated[str, StringConstraints(min_length=1, max_length=100), NoNul]
 
 
 class RecordRef(_Model):
@@ -443,8 +466,8 @@ class CorrectionData(RecordData):
     (kind `designation`) itself; corrected within 15 days of publication, no upgrade follows."""
 
     target: RecordRef
-    corrected_on: date
-    note: Text | None = None
+    corrected_on: EventDate
+    note: Text1000 | None = None
 
     def columns(self) -> dict[str, Any]:
         values = super().columns()
@@ -461,15 +484,15 @@ class CreditRepairData(RecordData):
     date, the designation leaves every public view from `decided_on`."""
 
     target: DesignationRef
-    applied_on: date
-    decided_on: date | None = None
+    applied_on: EventDate
+    decided_on: EventDate | None = None
     approved: bool
-    note: Text | None = None
+    note: Text1000 | None = None
 
     @field_validator("decided_on")
     @classmethod
     def _decided_after_application(cls, value: date | None, info: ValidationInfo) -> date | None:
-        return _not_before(value, info, "applied_on")
+        return not_before(value, info, "applied_on")
 
     @model_validator(mode="after")
     def _approved_when_decided(self) -> Self:

@@ -1,7 +1,7 @@
 """The `portal` command: demo data, ingest, indexing, serving.
 
 portal sample-data DIR [--enterprises N] [--seed S]
-portal ingest PATH...
+portal ingest PATH... [--batch-size N]
 portal rules [--today YYYY-MM-DD]
 portal reindex
 portal serve [--host 127.0.0.1] [--port 8000]
@@ -12,8 +12,9 @@ portal objection-status REFERENCE STATUS [--note TEXT]
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date
+from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -88,51 +89,71 @@ def sample_data(
     Console().print(table)
 
 
-def _run_rules(context: PortalContext, today: date, usccs: set[str] | None) -> RulesSummary:
-    """The credit rules for `usccs` (all enterprises when None) on `today`, with a summary."""
-    from portal.rules.job import run_rules
-    from portal.rules.model import Thresholds
+class ExitCode(IntEnum):
+    """What `portal ingest` and `portal rules` tell a scheduler (README, "Commands")."""
 
-    with _progress("执行信用规则"):
-        summary = run_rules(
-            context.session_factory,
-            today,
-            usccs=usccs,
-            thresholds=Thresholds.of(context.settings),
-        )
+    OK = 0  # everything loaded (ingest) or evaluated (rules)
+    PARTIAL = 1  # done, but some lines were quarantined or some enterprises' rules failed
+    USAGE = 2  # a wrong command line: unknown option, bad date, missing path
+    FAILED = 3  # the run itself failed (database unreachable, …): see the log; nothing is lost
+
+
+_EXIT_CODES_HELP = (
+    "Exit codes: 0 all done; 1 some records quarantined or some enterprises' rules failed "
+    "(see the summary); 2 usage error; 3 the run itself failed (see the log; rerun it: "
+    "what a failed or killed run owes is finished by the next)."
+)
+_PHASES = {"load": "导入记录", "rules": "执行信用规则", "index": "更新检索索引"}
+
+
+def _phase(name: str, total: int | None) -> AbstractContextManager[Callable[[int], None]]:
+    return _progress(_PHASES[name], total)
+
+
+@contextmanager
+def _run_failures() -> Iterator[None]:
+    """A failure of the run itself: logged with its traceback, exit code 3."""
+    try:
+        yield
+    except (typer.Exit, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        log.exception("cli.run_failed", error=type(exc).__name__)
+        console.print(f"[red]运行失败:{type(exc).__name__}: {exc}[/]")
+        raise typer.Exit(ExitCode.FAILED) from None
+
+
+def _report_rules(today: date, summary: RulesSummary) -> None:
     console.print(
         f"信用规则({today.isoformat()}):评估 {summary.evaluated} 家企业,"
         f"新生成 {summary.derived} 条,更新 {summary.updated} 条,"
         f"撤销 {summary.withdrawn} 条,未变化 {summary.unchanged} 条。"
     )
-    return summary
-
-
-def _ingest(context: PortalContext, paths: list[Path]) -> int:
-    """Load, run the credit rules for the enterprises touched (so that what they derive is in
-    the same search update), then bring the search index up to date; returns how many lines were
-    quarantined."""
-    from ingest.loader import ingest_paths
-    from portal.search.indexer import sync_enterprises
-
-    with _progress("导入记录") as advance:
-        summary = ingest_paths(
-            paths,
-            context.session_factory,
-            progress=advance,
-            rectification_days=context.settings.rectification_days,
+    if summary.failed:
+        shown = ", ".join(sorted(summary.failed)[:10])
+        console.print(
+            f"[yellow]{len(summary.failed)} 家企业的信用规则执行失败(见日志 "
+            f"rules.enterprise_failed),下次运行时重试:{shown}[/]"
         )
-    today = context.today()
-    ruled = _run_rules(context, today, summary.affected_usccs)
-    affected = summary.affected_usccs | ruled.changed_usccs
-    with _progress("更新检索索引", len(affected)):
-        synced = sync_enterprises(
-            context.session_factory,
-            context.search,
-            affected,
-            today,
-            yellow_months=context.settings.yellow_months,
+
+
+def _report_pending(pending: int) -> None:
+    if pending:
+        # The records are committed; only the index lags. Not a failure of the batch.
+        console.print(
+            f"[yellow]检索服务不可用:{pending} 家企业的索引待更新,"
+            "服务恢复后请运行 portal reindex --pending。[/]"
         )
+
+
+def _ingest(context: PortalContext, paths: list[Path], batch_size: int = 1000) -> ExitCode:
+    """Load, run the credit rules owed (so that what they derive is in the same search update),
+    then bring the search index up to date (portal/pipeline.py); print the summary."""
+    from portal import pipeline
+
+    done = pipeline.ingest(context, paths, batch_size=batch_size, phase=_phase)
+    summary, synced = done.summary, done.synced
+    _report_rules(context.today(), done.rules)
     table = Table(
         "读取", "导入", "未变化", "其中过期版本", "隔离", "索引更新", "索引删除", title="导入结果"
     )
@@ -151,36 +172,37 @@ def _ingest(context: PortalContext, paths: list[Path]) -> int:
         )
     )
     Console().print(table)
-    if synced.pending:
-        # The records are committed; only the index lags. Not a failure of the batch.
-        console.print(
-            f"[yellow]检索服务不可用:{synced.pending} 家企业的索引待更新,"
-            "服务恢复后请运行 portal reindex --pending。[/]"
-        )
+    _report_pending(synced.pending)
     if summary.quarantined:
         console.print(f"[yellow]{summary.quarantined} 条记录未通过校验,已隔离(quarantine 表)。[/]")
-    return summary.quarantined
+    partial = summary.quarantined or done.rules.failed
+    return ExitCode.PARTIAL if partial else ExitCode.OK
 
 
-@app.command()
+@app.command(epilog=_EXIT_CODES_HELP)
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help=".jsonl files or folders of them")],
+    batch_size: Annotated[
+        int, typer.Option(min=1, help="lines per transaction (commit)", show_default=True)
+    ] = 1000,
 ) -> None:
-    """Load records; exits 1 when any record was quarantined, so a scheduler notices."""
+    """Load records, run the credit rules for what changed and update the search index. Exits
+    1 when any record was quarantined, so a scheduler notices."""
     missing = [p for p in paths if not p.exists()]
     if missing:
         console.print(f"[red]找不到:{', '.join(map(str, missing))}[/]")
-        raise typer.Exit(2)
-    context = PortalContext.open(get_settings())
-    try:
-        quarantined = _ingest(context, paths)
-    finally:
-        context.close()
-    if quarantined:
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.USAGE)
+    with _run_failures():
+        context = PortalContext.open(get_settings())
+        try:
+            code = _ingest(context, paths, batch_size)
+        finally:
+            context.close()
+    if code:
+        raise typer.Exit(code)
 
 
-@app.command()
+@app.command(epilog=_EXIT_CODES_HELP)
 def rules(
     today: Annotated[
         str | None,
@@ -188,33 +210,27 @@ def rules(
     ] = None,
 ) -> None:
     """Evaluate every credit rule for every enterprise and write what they derive; then update
-    the search index of the enterprises whose public state changed. Run it once a day."""
-    from portal.search.indexer import sync_enterprises
+    the search index of the enterprises whose public state changed (and any index work left
+    owed). Run it once a day."""
+    from portal import pipeline
 
     try:
         day = date.fromisoformat(today) if today else None
     except ValueError:
         console.print(f"[red]日期“{today}”应写作 YYYY-MM-DD[/]")
-        raise typer.Exit(2) from None
-    context = PortalContext.open(get_settings())
-    try:
-        day = day or context.today()
-        summary = _run_rules(context, day, None)
-        synced = sync_enterprises(
-            context.session_factory,
-            context.search,
-            summary.changed_usccs,
-            day,
-            yellow_months=context.settings.yellow_months,
-        )
-        console.print(f"索引更新 {synced.upserted} 家,删除 {synced.deleted} 家。")
-        if synced.pending:
-            console.print(
-                f"[yellow]检索服务不可用:{synced.pending} 家企业的索引待更新,"
-                "服务恢复后请运行 portal reindex --pending。[/]"
-            )
-    finally:
-        context.close()
+        raise typer.Exit(ExitCode.USAGE) from None
+    with _run_failures():
+        context = PortalContext.open(get_settings())
+        try:
+            day = day or context.today()
+            done = pipeline.daily_rules(context, day, phase=_phase)
+            _report_rules(day, done.rules)
+            console.print(f"索引更新 {done.synced.upserted} 家,删除 {done.synced.deleted} 家。")
+            _report_pending(done.synced.pending)
+        finally:
+            context.close()
+    if done.rules.failed:
+        raise typer.Exit(ExitCode.PARTIAL)
 
 
 @app.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 import subprocess
@@ -115,3 +116,53 @@ def _worker_processes(pid: int) -> set[str]:
     """The children of `pid` that multiprocessing spawned as workers (not its resource tracker)."""
     children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     return {c for c in children if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()}
+
+
+def test_exit_codes_are_documented_in_the_help(data_dir: Path) -> None:
+    for command in ("ingest", "rules"):
+        result = runner.invoke(app, [command, "--help"])
+        assert result.exit_code == 0
+        text = " ".join(result.output.split())
+        assert "Exit codes: 0 all done; 1 some records quarantined" in text, text
+        assert "3 the run itself failed" in text
+
+
+def test_a_failure_of_the_run_itself_exits_3(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not the records' fault (here: no database answers): 3, told apart from quarantine (1)
+    and usage (2), with the error in the output."""
+    path = tmp_path / "in.jsonl"
+    path.write_text("{}\n", encoding="utf-8")
+    monkeypatch.setenv(
+        "PORTAL_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=2"
+    )
+    get_settings.cache_clear()
+    for args in (["ingest", str(path)], ["rules"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 3, result.output
+        assert "运行失败:OperationalError" in result.output
+
+
+def test_all_loaded_exits_0_and_poison_lines_exit_1_with_the_summary(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """A 5,000-digit number, a notice issued 9999-12-20 without a deadline and a BEL in a title
+    once crashed the ingest (traceback, no summary); now they are quarantined, the records
+    around them load, and the summary is printed."""
+    from tests.ingest.helpers import record, write_jsonl
+
+    good = write_jsonl(tmp_path / "good.jsonl", [record("enterprise")])
+    assert runner.invoke(app, ["ingest", str(good)]).exit_code == 0
+    digits = json.dumps(record("licence")).replace('"version": 1', '"version": ' + "9" * 5000)
+    lines = [
+        record("product", record_id="P-1"),
+        digits,
+        record("rectification_notice", issued_on="9999-12-20"),
+        record("designation", title="特种设备\x07逾期未检"),
+        record("product", record_id="P-2"),
+    ]
+    result = runner.invoke(app, ["ingest", str(write_jsonl(tmp_path / "bad.jsonl", lines))])
+    assert result.exit_code == 1, result.output
+    read, loaded, _unchanged, _stale, quarantined, *_ = _summary(result.output)
+    assert (read, loaded, quarantined) == (5, 2, 3)

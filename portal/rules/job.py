@@ -12,6 +12,12 @@ for is withdrawn (`withdrawn = true`), never deleted. Every designation also get
 Idempotent: the row values are a function of the stored records and `today`, compared by a hash;
 a second run on the same day writes nothing. Running it every day of a month, or once at its end,
 leads to the same public state.
+
+One enterprise cannot stop the others: an error while evaluating or writing one is logged with
+its USCC, counted in `RulesSummary.failed`, and its rules stay owed (portal/storage/owed.py) for
+the next run. Each chunk's transaction settles the rules owed by the enterprises it evaluated and
+owes the index update of those whose public state changed, so a process killed at any moment
+leaves exactly the work still to do.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -40,6 +46,7 @@ from portal.rules.model import (
     start_of_china_day,
 )
 from portal.storage.models import Designation, EnforcementCase, Enterprise, Objection
+from portal.storage.owed import owe_index, owe_rules, settle_rules
 
 log = get_logger(__name__)
 CHUNK = 200
@@ -54,6 +61,17 @@ class RulesSummary:
     unchanged: int = 0
     # Enterprises whose public state changed, or changes today by a date (for the search index).
     changed_usccs: set[str] = field(default_factory=set)
+    # Enterprises whose rules failed, with the error; their rules stay owed.
+    failed: dict[str, str] = field(default_factory=dict)
+
+    def add(self, other: RulesSummary) -> None:
+        """Count `other` (one chunk's summary) in."""
+        for f in fields(self):
+            mine, theirs = getattr(self, f.name), getattr(other, f.name)
+            if isinstance(mine, int):
+                setattr(self, f.name, mine + theirs)
+            else:
+                mine.update(theirs)
 
 
 def run_rules(
@@ -70,8 +88,20 @@ def run_rules(
     moment = now or clock.utc_now()
     summary = RulesSummary()
     for batch in _chunks(session_factory, usccs, chunk):
-        with session_factory.begin() as session:
-            _Chunk(session, today, th, moment, summary).run(batch)
+        try:
+            summary.add(_run_chunk(session_factory, batch, today, th, moment))
+        except Exception:
+            # Something of the chunk failed as a whole (loading its facts, writing): find which
+            # enterprise it was by running each alone.
+            log.exception("rules.chunk_failed", first=batch[0], enterprises=len(batch))
+            for uscc in batch:
+                try:
+                    summary.add(_run_chunk(session_factory, [uscc], today, th, moment))
+                except Exception as exc:
+                    log.exception("rules.enterprise_failed", uscc=uscc)
+                    summary.failed[uscc] = f"{type(exc).__name__}: {exc}"[:500]
+                    with session_factory.begin() as session:
+                        owe_rules(session, [uscc])
     log.info(
         "rules.done",
         today=today.isoformat(),
@@ -81,7 +111,26 @@ def run_rules(
         withdrawn=summary.withdrawn,
         unchanged=summary.unchanged,
         changed=len(summary.changed_usccs),
+        failed=len(summary.failed),
     )
+    return summary
+
+
+def _run_chunk(
+    session_factory: sessionmaker[Session],
+    usccs: list[str],
+    today: date,
+    th: Thresholds,
+    now: datetime,
+) -> RulesSummary:
+    """One transaction: the rules of `usccs`, the work it settles and the work it owes."""
+    started = clock.utc_now()
+    summary = RulesSummary()
+    with session_factory.begin() as session:
+        _Chunk(session, today, th, now, summary).run(usccs)
+        settle_rules(session, set(usccs) - set(summary.failed), started)
+        owe_rules(session, summary.failed)
+        owe_index(session, summary.changed_usccs)
     return summary
 
 
@@ -177,7 +226,16 @@ class _Chunk:
     def run(self, usccs: list[str]) -> None:
         self.overruled = _overruled(self.session, usccs)
         facts = load_facts(self.session, usccs, self.today)
-        evaluations = [evaluate(f, self.today, self.th) for f in facts.values()]
+        evaluations = []
+        for uscc, f in list(facts.items()):
+            try:
+                evaluations.append(evaluate(f, self.today, self.th))
+            except Exception as exc:
+                # Its derived rows are left as they are (not withdrawn): only the others go on.
+                log.exception("rules.enterprise_failed", uscc=uscc)
+                self.summary.failed[uscc] = f"{type(exc).__name__}: {exc}"[:500]
+                del facts[uscc]
+        usccs = [uscc for uscc in usccs if uscc not in self.summary.failed]
         self.summary.evaluated += len(evaluations)
         self._designations(facts, evaluations)
         self._cases(usccs, evaluations)

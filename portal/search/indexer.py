@@ -1,10 +1,13 @@
 """Keeping the search index in step with the system of record.
 
-SQL is the system of record: ingest commits first, then calls `sync_enterprises`. When the
-search engine cannot take the documents, the enterprises are kept as pending work in SQL
-(`search_pending`) and `sync_pending` (`portal reindex --pending`) retries them, so the index
-converges once the engine is back. `rebuild_all` replaces the whole index (after a schema change,
-or each day, since warning colours and lists change with the date even when no record does).
+SQL is the system of record: ingest and the rules job record the index work they owe in SQL
+(`search_pending`, portal/storage/owed.py) in the transactions that change the records, and
+`sync_enterprises` settles it once the engine took the documents. When the engine cannot take
+them, the work stays pending (with the error) and `sync_pending` (the next ingest, `portal
+rules`, the server's start, `portal reindex --pending`) retries it, so the index converges once
+the engine is back, and after a process was killed between its commit and its index update.
+`rebuild_all` replaces the whole index (after a schema change, or each day, since warning colours
+and lists change with the date even when no record does).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from portal.chunks import chunked
@@ -23,6 +26,7 @@ from portal.logs import get_logger
 from portal.search.base import SearchBackend, SearchDocument
 from portal.search.documents import build_documents
 from portal.storage.models import PendingIndexWork
+from portal.storage.owed import owed_index, settle_index
 
 log = get_logger(__name__)
 
@@ -61,6 +65,7 @@ def sync_enterprises(
             yield doc
 
     started = time.monotonic()
+    since = datetime.now(UTC)  # work owed after this moment is not settled by this sync
     try:
         with session_factory() as session:
             upserted = backend.upsert(documents(session))
@@ -71,7 +76,8 @@ def sync_enterprises(
             "search.sync_failed", backend=backend.name, pending=len(wanted), error=exc.detail
         )
         return SyncResult(0, 0, len(wanted))
-    _done(session_factory, wanted)
+    with session_factory.begin() as session:
+        settle_index(session, wanted, since)
     log.info(
         "search.sync",
         backend=backend.name,
@@ -99,7 +105,7 @@ def sync_pending(
     """Retry the pending work, a chunk at a time; stops at the first chunk that fails again."""
     upserted = deleted = 0
     with session_factory() as session:
-        usccs = list(session.scalars(select(PendingIndexWork.uscc).order_by(PendingIndexWork.uscc)))
+        usccs = owed_index(session)
     for chunk in chunked(usccs, PENDING_CHUNK):
         result = sync_enterprises(
             session_factory, backend, chunk, today, yellow_months=yellow_months
@@ -138,13 +144,14 @@ def rebuild_all(
                 reported = built
 
     started = time.monotonic()
+    since = datetime.now(UTC)
     log.info("search.rebuild_started", backend=backend.name, today=today.isoformat())
     with session_factory() as session:
         count = backend.rebuild(documents(session))
     if progress is not None and built > reported:
         progress(built - reported)
     with session_factory.begin() as session:
-        session.execute(delete(PendingIndexWork))
+        settle_index(session, owed_index(session), since)
     log.info(
         "search.rebuild",
         backend=backend.name,
@@ -166,9 +173,3 @@ def _queue(session_factory: sessionmaker[Session], usccs: set[str], error: str) 
             else:
                 work.attempts += 1
                 work.last_error = error[:2000]
-
-
-def _done(session_factory: sessionmaker[Session], usccs: set[str]) -> None:
-    with session_factory.begin() as session:
-        for chunk in chunked(sorted(usccs), PENDING_CHUNK):
-            session.execute(delete(PendingIndexWork).where(PendingIndexWork.uscc.in_(chunk)))

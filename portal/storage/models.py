@@ -352,18 +352,36 @@ class QuarantinedRecord(Base):
 
 
 class PendingIndexWork(Base):
-    """An enterprise whose search document could not be written (the search engine was down).
+    """An enterprise whose search document is owed: its public facts changed (recorded in the
+    transaction that changed them: ingest, the rules job), or its indexing failed (the search
+    engine was down; `attempts` and `last_error` say so).
 
-    SQL is the system of record: ingest commits first, then indexes; what failed stays here
-    until `portal reindex --pending` (or the next successful sync) writes it.
+    SQL is the system of record: a run killed between its commit and the index update leaves
+    the work here, and the next ingest, `portal rules`, the server's start or `portal reindex
+    --pending` writes it (portal/pipeline.py).
     """
 
     __tablename__ = "search_pending"
 
     uscc: Mapped[str] = mapped_column(String(18), primary_key=True)
+    # When the work was last owed: a sync that started later settles it, an earlier one not.
     queued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Failed attempts to index it (0: owed, not yet tried).
     attempts: Mapped[int] = mapped_column(Integer, default=1)
     last_error: Mapped[str] = mapped_column(Text)
+
+
+class PendingRulesWork(Base):
+    """An enterprise whose credit rules are owed: ingest changed its records, in the same
+    transaction that wrote this row, and the rules job has not evaluated it since (or failed on
+    it). The rules job settles the row in the transaction that writes what the rules derive, so
+    a process killed at any moment leaves exactly the work still to do (portal/pipeline.py)."""
+
+    __tablename__ = "rules_pending"
+
+    uscc: Mapped[str] = mapped_column(String(18), primary_key=True)
+    # When the work was last owed: an evaluation that started later settles it, an earlier not.
+    queued_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 # The record kinds of the ingest format, each with its table.

@@ -26,6 +26,7 @@ from starlette.types import ASGIApp
 from portal.context import PortalContext
 from portal.errors import NotFound, PortalError
 from portal.logs import get_logger
+from portal.pipeline import start_owed_work
 from portal.settings import Settings, get_settings
 from portal.web.fair_use import FairUse
 from portal.web.security import SecurityHeaders, client_address_middleware, trusted_proxies
@@ -59,9 +60,14 @@ def create_app(settings: Settings | None = None, context: PortalContext | None =
             database=app.state.portal.engine.url.render_as_string(),
             search=app.state.portal.search.name,
         )
+        # What a killed ingest or rules run left owed, finished without delaying the start (a
+        # context passed in belongs to its caller, who finishes its own work).
+        app.state.owed_work = start_owed_work(app.state.portal) if owned else None
         try:
             yield
         finally:
+            if app.state.owed_work is not None:
+                app.state.owed_work.join(timeout=30)  # left unfinished, the work stays owed
             if owned:
                 app.state.portal.close()
             log.info("portal.stop")

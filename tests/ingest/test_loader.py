@@ -383,7 +383,11 @@ def test_lines_are_streamed_with_their_numbers(tmp_path: Path) -> None:
     path.write_bytes(b'\xef\xbb\xbf{"a": 1}\r\n\n   \n{"b": 2}\n{"c": 3}')
     lines = read_lines(path)
     assert isinstance(lines, Generator)
-    assert [(n, raw) for _, n, raw in lines] == [(1, '{"a": 1}'), (4, '{"b": 2}'), (5, '{"c": 3}')]
+    assert [(n, raw) for _, n, raw, _too_long in lines] == [
+        (1, '{"a": 1}'),
+        (4, '{"b": 2}'),
+        (5, '{"c": 3}'),
+    ]
     assert [raw.file for raw in iter_lines([tmp_path])] == [path] * 3
 
 

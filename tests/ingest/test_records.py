@@ -113,8 +113,12 @@ _OTHER_ORG = "MA6X00024"  # valid organisation code, but not the one in USCC_A
         (record("licence", issued_on=20260101), "data.issued_on: 日期应写作 YYYY-MM-DD"),
         (record("licence", issued_on=None), "data.issued_on: 日期应写作"),
         (
-            record("special_equipment", last_inspected_on="2027-04-01"),
-            "data.next_inspection_due: 2027-03-01 早于 last_inspected_on",
+            record(
+                "special_equipment",
+                last_inspected_on="2026-04-01",
+                next_inspection_due="2026-03-01",
+            ),
+            "data.next_inspection_due: 2026-03-01 早于 last_inspected_on",
         ),
         (record("special_equipment", kind="rocket"), "data.kind: 取值不在允许范围内"),
         (record("measuring_instrument", mandatory_verification="true"), "应为布尔值"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -15,7 +16,7 @@ from typer.testing import CliRunner
 from portal.cli import app
 from portal.settings import get_settings
 from portal.web.app import create_app
-from tests.ingest.helpers import USCC_A, record, write_jsonl
+from tests.ingest.helpers import USCC_A, USCC_B, record, write_jsonl
 
 runner = CliRunner()
 NAME = "宝鸡市鹏盛鑫有色金属有限公司"
@@ -101,3 +102,39 @@ def test_the_demo_data_tells_the_articles_story(portal_env: Path) -> None:
     assert "无制造商信息" not in page and "未办理安装备案" not in page
     assert "badge-red" not in page
     assert "该企业目前没有待办事项" in page
+
+
+def test_an_enterprise_whose_rules_fail_is_reported_and_the_others_go_on(
+    portal_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error in one enterprise's rules is logged with its USCC, counted, reported, exits 1,
+    stays owed for the next run; the other enterprise's bad record and the index are written."""
+    from portal.rules import job
+
+    real = job.evaluate
+
+    def failing(facts: Any, today: Any, th: Any) -> Any:
+        if facts.uscc == USCC_B:
+            raise OverflowError("date value out of range")
+        return real(facts, today, th)
+
+    monkeypatch.setattr(job, "evaluate", failing)
+    lines = [record("enterprise", name=NAME), record("enterprise", USCC_B)]
+    lines += [
+        record("special_equipment", uscc, record_id=f"SE-{uscc}", next_inspection_due="2026-11-20")
+        for uscc in (USCC_A, USCC_B)
+    ]
+    result = runner.invoke(app, ["ingest", str(write_jsonl(portal_env / "in.jsonl", lines))])
+    assert result.exit_code == 1, result.output
+    assert "1 家企业的信用规则执行失败" in result.output and USCC_B in result.output
+    assert "新生成 2 条" in result.output  # USCC_A's bad record and its upgrade
+    with TestClient(create_app(get_settings())) as client:
+        found = client.get("/search", params={"list": "bad_records"}).text
+        assert _hits(found) == [USCC_A]
+    # Still owed: once the error is gone, `portal rules` finishes it.
+    monkeypatch.setattr(job, "evaluate", real)
+    again = runner.invoke(app, ["rules"])
+    assert again.exit_code == 0, again.output
+    with TestClient(create_app(get_settings())) as client:
+        found = client.get("/search", params={"list": "bad_records"}).text
+        assert sorted(_hits(found)) == sorted([USCC_A, USCC_B])
