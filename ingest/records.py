@@ -51,11 +51,13 @@ from ingest.fields import (
     not_before,
 )
 from portal.domain import CreditList, EquipmentKind, SamplingResult, Scale, Severity
+from portal.settings import default_of
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-# Days to a rectification notice's deadline when it gives none (settings.rectification_days).
-DEFAULT_RECTIFICATION_DAYS = 30
+# Days to a rectification notice's deadline when it gives none and the loader passes no setting:
+# the default of settings.rectification_days (written down there only).
+DEFAULT_RECTIFICATION_DAYS = default_of("rectification_days")
 # The largest `source.version`: the largest value of an SQL INTEGER column.
 MAX_VERSION = 2**31 - 1
 

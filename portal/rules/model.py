@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from portal.clock import china_day as china_day
 from portal.clock import start_of_china_day as start_of_china_day
 from portal.domain import EQUIPMENT_LABELS, SOURCE_LABELS, EquipmentKind, SourceSystem
+from portal.settings import default_of
 
 if TYPE_CHECKING:
     from portal.settings import Settings
@@ -29,15 +30,16 @@ MAX_RECORD_ID = 100
 
 @dataclass(frozen=True)
 class Thresholds:
-    """The rules' thresholds, from settings (`PORTAL_*`; see portal/settings.py)."""
+    """The rules' thresholds, from settings (`PORTAL_*`; see portal/settings.py). The defaults
+    are the settings' own: they are written down once, there."""
 
-    yellow_months: int = 6
-    grace_days: int = 15
-    minor_display_months: int = 3
-    moderate_display_months: int = 12
-    moderate_repair_months: int = 3
-    serious_display_months: int = 36
-    serious_repair_months: int = 12
+    yellow_months: int = default_of("yellow_months")
+    grace_days: int = default_of("bad_record_grace_days")
+    minor_display_months: int = default_of("minor_display_months")
+    moderate_display_months: int = default_of("moderate_display_months")
+    moderate_repair_months: int = default_of("moderate_repair_months")
+    serious_display_months: int = default_of("serious_display_months")
+    serious_repair_months: int = default_of("serious_repair_months")
 
     @classmethod
     def of(cls, settings: Settings) -> Thresholds:

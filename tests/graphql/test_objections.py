@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -42,7 +41,7 @@ query LookUp($reference: String!) {
 
 @pytest.fixture
 def portal(settings: Settings) -> Iterator[PortalContext]:
-    context = PortalContext.open(replace(settings, objection_limit_per_hour=3))
+    context = PortalContext.open(settings.replace(objection_limit_per_hour=3))
     yield context
     context.close()
 

@@ -5,7 +5,6 @@ closed."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 from starlette.testclient import TestClient
@@ -71,7 +70,7 @@ def test_a_correction_ends_the_red_everywhere_from_its_day(session_factory: Fact
 
 def test_graphql_gives_the_correction(session_factory: Factory, settings: Settings) -> None:
     uscc, _ = _overdue_crane(session_factory, corrected_on=day(5))
-    settings = replace(settings, today=day(6).isoformat())
+    settings = settings.replace(today=day(6).isoformat())
     query = (
         f'{{ enterprise(uscc: "{uscc}") {{ colour overallWarning {{ colour reason }} '
         "specialEquipment { warning { colour correctedOn reason } } } }"

@@ -3,7 +3,6 @@ the embedded one (tests/web/test_objection_review.py)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
 
 from elasticsearch import Elasticsearch
@@ -23,7 +22,7 @@ NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)  # 10:00 in China on the tests' t
 def test_an_upheld_objection_reaches_elasticsearch(
     settings: Settings, elasticsearch_url: str, elastic_admin: Elasticsearch
 ) -> None:
-    es = replace(settings, elasticsearch_url=elasticsearch_url, index_prefix=f"{RUN_PREFIX}-obj")
+    es = settings.replace(elasticsearch_url=elasticsearch_url, index_prefix=f"{RUN_PREFIX}-obj")
     ctx = PortalContext.open(es)
     try:
         assert ctx.search.name == "elasticsearch"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import pytest
@@ -123,14 +123,14 @@ def _seed(ctx: PortalContext) -> Seeded:
 @pytest.fixture(params=["sqlite", "elastic"])
 def portal(request: pytest.FixtureRequest, settings: Settings) -> Iterator[PortalContext]:
     # The whole-schema query below asks for everything at once: more than one request may cost.
-    settings = replace(
-        settings, today=TODAY.isoformat(), feed_cache_seconds=0, graphql_max_cost=10_000
+    settings = settings.replace(
+        today=TODAY.isoformat(), feed_cache_seconds=0, graphql_max_cost=10_000
     )
     admin: Elasticsearch | None = None
     if request.param == "elastic":
         url = request.getfixturevalue("elasticsearch_url")
         admin = request.getfixturevalue("elastic_admin")
-        settings = replace(settings, elasticsearch_url=url, index_prefix=f"{RUN_PREFIX}-privacy")
+        settings = settings.replace(elasticsearch_url=url, index_prefix=f"{RUN_PREFIX}-privacy")
     ctx = PortalContext.open(settings)
     try:
         yield ctx

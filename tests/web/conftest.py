@@ -96,9 +96,7 @@ def _seed(ctx: PortalContext) -> Data:
 
 @pytest.fixture
 def web_settings(settings: Settings) -> Settings:
-    from dataclasses import replace
-
-    return replace(settings, base_url=BASE_URL, page_size=20)
+    return settings.replace(base_url=BASE_URL, page_size=20)
 
 
 @pytest.fixture

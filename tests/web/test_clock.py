@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -70,7 +69,7 @@ def test_the_pages_and_the_objection_time_agree_on_the_day(
     server_zone: str, web_settings: Settings
 ) -> None:
     """The issue's case: 信息截至 said 2026-12-01 while the objection said 2026-12-02 00:41."""
-    ctx = PortalContext.open(replace(web_settings, today=""))
+    ctx = PortalContext.open(web_settings.replace(today=""))
     try:
         data: Data = _seed(ctx)
         with TestClient(create_app(context=ctx), follow_redirects=False) as client:

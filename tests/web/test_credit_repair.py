@@ -3,8 +3,6 @@ applied for, and the guide states the conditions by severity from the settings."
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from starlette.testclient import TestClient
 
 from portal.context import PortalContext
@@ -25,7 +23,7 @@ def test_the_credit_file_links_the_guide_where_it_mentions_repair(
 
 
 def test_the_guide_follows_the_settings(web_settings: Settings) -> None:
-    settings = replace(web_settings, serious_repair_months=18, moderate_display_months=9)
+    settings = web_settings.replace(serious_repair_months=18, moderate_display_months=9)
     ctx = PortalContext.open(settings)
     try:
         with TestClient(create_app(context=ctx)) as client:

@@ -5,7 +5,6 @@ changed, and a filtered feed's title says its filter."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,7 +30,7 @@ FEEDS = [f"/feeds/{feed.slug}.{kind}" for feed in FEED_LISTS for kind in ("rss",
 @pytest.fixture
 def unset_context(web_settings: Settings) -> Iterator[PortalContext]:
     """A portal without PORTAL_BASE_URL, as `portal demo` runs."""
-    ctx = PortalContext.open(replace(web_settings, base_url=""))
+    ctx = PortalContext.open(web_settings.replace(base_url=""))
     yield ctx
     ctx.close()
 
@@ -110,7 +109,7 @@ def test_a_set_base_url_wins_over_the_request(client: TestClient, url: str) -> N
 
 
 def test_the_tag_authority_is_a_setting_and_is_checked(web_settings: Settings, data: Data) -> None:
-    ctx = PortalContext.open(replace(web_settings, feed_tag_authority="credit.example.org,2027-03"))
+    ctx = PortalContext.open(web_settings.replace(feed_tag_authority="credit.example.org,2027-03"))
     try:
         with _client(ctx, "http://testserver") as client:
             ids = [e.id for e in _parse(client, "/feeds/warnings.rss").entries]

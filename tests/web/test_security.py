@@ -100,7 +100,7 @@ def _searches_allowed(
 ) -> list[int]:
     """Statuses of one search per X-Forwarded-For value, with one search a minute allowed: a
     second 200 means the app took the forwarded addresses as different clients."""
-    settings = replace(portal_context.settings, search_limit_per_minute=1, trusted_proxies=proxies)
+    settings = portal_context.settings.replace(search_limit_per_minute=1, trusted_proxies=proxies)
     context = replace(portal_context, settings=settings)
     with TestClient(create_app(context=context), client=(peer, 40000)) as client:
         return [

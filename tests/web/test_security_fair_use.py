@@ -21,7 +21,7 @@ QUERY = {"query": "{ listCounts { blacklist } }"}
 
 
 def _app(context: PortalContext, **limits: int) -> Any:
-    settings = replace(context.settings, **limits)
+    settings = context.settings.replace(**limits)
     return create_app(context=replace(context, settings=settings))
 
 
