@@ -42,9 +42,9 @@ from portal.domain import (
 from portal.errors import BadRequest, NotFound, TooManyRequests
 from portal.logs import get_logger
 from portal.privacy import mask_text
+from portal.readmodels.credit_file import mask_name, record_kind_of
 from portal.storage import models as m
 from portal.storage.db import session_scope
-from portal.storage.queries import mask_name, record_kind_of
 
 if TYPE_CHECKING:
     from portal.context import PortalContext
