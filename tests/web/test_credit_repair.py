@@ -8,7 +8,7 @@ from dataclasses import replace
 from starlette.testclient import TestClient
 
 from portal.context import PortalContext
-from portal.rules.open_items import STATE_LABELS
+from portal.domain import STATE_LABELS
 from portal.settings import Settings
 from portal.web.app import create_app
 from tests.web.conftest import Data
