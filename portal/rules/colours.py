@@ -7,11 +7,13 @@ year or less remains; red when overdue. The article leaves six to seven months u
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
+# The rules' date steps (re-exported: the rule modules take them from here).
+from portal.dates import add_days as add_days
+from portal.dates import add_months as add_months
 from portal.domain import COLOUR_ORDER, Colour
 
 
@@ -25,27 +27,6 @@ class ColourDecision:
     rule: str = "due_date_colour"
     # The day a correction ended the red warning (portal.rules.record_colours); None: none.
     corrected_on: date | None = None
-
-
-def add_days(day: date, days: int) -> date:
-    """`day` moved by `days`, clamped to date.min .. date.max: a stored "never" date such as
-    9999-12-31 must not make a rule crash (it stays "no change within the calendar")."""
-    try:
-        return day + timedelta(days=days)
-    except OverflowError:
-        return date.max if days > 0 else date.min
-
-
-def add_months(day: date, months: int) -> date:
-    """`day` moved by whole months, clamped to the last day of a shorter month, and to
-    date.min .. date.max (every date step of the rules goes through add_days or add_months)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    if year > date.max.year:
-        return date.max
-    if year < date.min.year:
-        return date.min
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def worst_colour(colours: Iterable[Colour]) -> Colour | None:
