@@ -175,12 +175,11 @@ def get_credit_file(
     uscc: str,
     today: date,
     *,
-    yellow_months: int = 6,
     thresholds: Thresholds | None = None,
 ) -> CreditFile:
     """Everything public about one enterprise, with today's colours and the credit rules'
-    explanations (`thresholds` default to the defaults with `yellow_months`)."""
-    th = thresholds or Thresholds(yellow_months=yellow_months)
+    explanations (`thresholds`: the defaults when None)."""
+    th = thresholds or Thresholds()
     enterprise = get_enterprise(session, uscc, today)
     code = enterprise.uscc
     # The rules' facts hold the public licences, products, equipment, instruments, operators

@@ -15,6 +15,7 @@ from datetime import date
 from portal.dates import add_days as add_days
 from portal.dates import add_months as add_months
 from portal.domain import COLOUR_ORDER, Colour
+from portal.rules.model import Thresholds
 
 
 @dataclass(frozen=True)
@@ -35,13 +36,19 @@ def worst_colour(colours: Iterable[Colour]) -> Colour | None:
 
 
 def due_date_colour(
-    due: date | None, today: date, *, yellow_months: int = 6, what: str = "检验"
+    due: date | None,
+    today: date,
+    *,
+    thresholds: Thresholds | None = None,
+    what: str = "检验",
 ) -> ColourDecision:
-    """The warning colour of something due on `due`, seen on `today`.
+    """The warning colour of something due on `due`, seen on `today` (yellow from
+    `thresholds.yellow_months` before it; the defaults when None).
 
     `what` names the obligation in the reason (检验, 检定, 许可证有效期, 证书有效期).
     A missing due date means the obligation was never met: red.
     """
+    yellow_months = (thresholds or Thresholds()).yellow_months
     if due is None:
         return ColourDecision(Colour.red, f"无{what}记录", None)
     if due < today:

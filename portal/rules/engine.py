@@ -91,7 +91,7 @@ def evaluate(f: Facts, today: date, th: Thresholds | None = None) -> Evaluation:
         ev.decisions[e.identity] = explain(e, today, th)
         if e.spec is not None:
             ev.designations.append(e.spec)
-    ev.colours = record_colours(f, today, yellow_months=th.yellow_months)
+    ev.colours = record_colours(f, today, th)
     for n in f.notices:
         ev.notices[(n.source_system, n.source_record_id)] = notice_decision(n, today)
     ev.open_items = open_items(f, ev, entries, today, th)

@@ -22,6 +22,7 @@ from portal.chunks import chunked
 from portal.domain import SAMPLING_LABELS, CreditList, SamplingResult
 from portal.privacy import mask_text
 from portal.rules.facts import DUE_LISTS, load_facts
+from portal.rules.model import Thresholds
 from portal.rules.record_colours import record_colours
 from portal.search.base import SearchDocument
 from portal.storage.models import (
@@ -60,8 +61,10 @@ def build_documents(
 ) -> Iterator[SearchDocument]:
     """Documents of the public enterprises (all of them, or those of `usccs` that are public),
     streamed chunk by chunk in enterprise order."""
+    # The indexer passes the one threshold the colours read; the rules take the object.
+    th = Thresholds(yellow_months=yellow_months)
     for enterprises in _enterprise_chunks(session, today, usccs, chunk):
-        yield from _documents(session, today, enterprises, yellow_months)
+        yield from _documents(session, today, enterprises, th)
 
 
 def _enterprise_chunks(
@@ -150,7 +153,7 @@ def _current_lists(session: Session, today: date, usccs: list[str]) -> dict[str,
 
 
 def _colours(
-    session: Session, today: date, usccs: list[str], yellow_months: int
+    session: Session, today: date, usccs: list[str], th: Thresholds
 ) -> dict[str, str | None]:
     """Per USCC, the overall warning colour: the rules' one decision (portal.rules.record_colours,
     corrections and renewals included), as the credit file shows it. The chunk's rows are detached
@@ -158,7 +161,7 @@ def _colours(
     facts = load_facts(session, usccs, today, only=DUE_LISTS)
     out: dict[str, str | None] = {}
     for uscc, f in facts.items():
-        overall = record_colours(f, today, yellow_months=yellow_months).overall
+        overall = record_colours(f, today, th).overall
         out[uscc] = overall.colour.value if overall else None
         for rows in (f.equipment, f.instruments, f.licences, f.operators, f.corrections, f.derived):
             for row in rows:
@@ -167,7 +170,7 @@ def _colours(
 
 
 def _documents(
-    session: Session, today: date, enterprises: Sequence[Any], yellow_months: int
+    session: Session, today: date, enterprises: Sequence[Any], th: Thresholds
 ) -> Iterator[SearchDocument]:
     if not enterprises:
         return
@@ -180,7 +183,7 @@ def _documents(
     )
     texts = _texts(session, today, usccs)
     lists = _current_lists(session, today, usccs)
-    colours = _colours(session, today, usccs, yellow_months)
+    colours = _colours(session, today, usccs, th)
     for row in enterprises:
         yield SearchDocument(
             uscc=row.uscc,
