@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 from ingest import sample_pools as P
 from portal.codes import USCC_ALPHABET
-from portal.rules import add_months
+from portal.dates import add_months
 
 PENGSHENGXIN, WEILI = "宝鸡市鹏盛鑫有色金属有限公司", "宝鸡市威利模料模具有限公司"
 # The bad lines, one per kind of failure in turn; each line is otherwise valid.

@@ -176,3 +176,28 @@ RECORD_KIND_LABELS = {
     "correction": "整改纠正记录",
     "credit_repair": "信用修复",
 }
+
+# What the public site calls each state of an open item (一企一策, portal.rules.open_items), and
+# the badge (colour) it gets.
+STATE_LABELS = {
+    "open": "待整改",
+    "overdue": "逾期未整改",
+    "refused": "拒不整改",
+    "yellow": "黄色预警",
+    "red": "红色预警",
+    "pending_upgrade": "待升级",
+    "repair_pending": "修复审核中",
+    "repair_later": "尚未到可申请修复日期",
+    "repair_eligible": "可申请修复",
+}
+STATE_BADGES = {
+    "open": "yellow",
+    "overdue": "red",
+    "refused": "red",
+    "yellow": "yellow",
+    "red": "red",
+    "pending_upgrade": "red",
+    "repair_pending": "finding",
+    "repair_later": "finding",
+    "repair_eligible": "green",
+}

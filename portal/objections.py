@@ -42,9 +42,9 @@ from portal.domain import (
 from portal.errors import BadRequest, NotFound, TooManyRequests
 from portal.logs import get_logger
 from portal.privacy import mask_text
+from portal.readmodels.credit_file import mask_name, record_kind_of
 from portal.storage import models as m
 from portal.storage.db import session_scope
-from portal.storage.queries import mask_name, record_kind_of
 
 if TYPE_CHECKING:
     from portal.context import PortalContext
@@ -325,6 +325,31 @@ def _submitted_since(session: Session, client: str, since: datetime) -> int:
     return session.scalar(stmt) or 0
 
 
+def _check_limits(
+    session: Session, client_hash: str, now: datetime, per_hour: int, per_day: int
+) -> None:
+    """TooManyRequests (429) when this network submitted too many objections lately."""
+    if _submitted_since(session, client_hash, now - timedelta(hours=1)) >= per_hour:
+        raise TooManyRequests(f"提交过于频繁:同一网络每小时最多可提交{per_hour}件异议,请稍后再试")
+    if _submitted_since(session, client_hash, now - timedelta(days=1)) >= per_day:
+        raise TooManyRequests(f"提交过于频繁:同一网络每天最多可提交{per_day}件异议,请明天再试")
+
+
+def _check_not_repeated(session: Session, client_hash: str, target: Target, reason: str) -> None:
+    """InvalidObjection when this network already objected to the record with the same reason."""
+    duplicate = session.scalar(
+        select(m.Objection.id).where(
+            m.Objection.client_hash == client_hash,
+            m.Objection.record_kind == target.kind,
+            m.Objection.record_source_system == target.source_system,
+            m.Objection.record_source_id == target.source_id,
+            m.Objection.reason == reason,
+        )
+    )
+    if duplicate is not None:
+        raise InvalidObjection({"reason": "您已就该信息提交过内容相同的异议,请勿重复提交"})
+
+
 def submit_objection(
     session: Session,
     *,
@@ -351,22 +376,9 @@ def submit_objection(
         errors = {"record": exc.detail, **errors}
     if errors or target is None:
         raise InvalidObjection(errors)
-    _lock_client(session, client_hash)
-    if _submitted_since(session, client_hash, now - timedelta(hours=1)) >= per_hour:
-        raise TooManyRequests(f"提交过于频繁:同一网络每小时最多可提交{per_hour}件异议,请稍后再试")
-    if _submitted_since(session, client_hash, now - timedelta(days=1)) >= per_day:
-        raise TooManyRequests(f"提交过于频繁:同一网络每天最多可提交{per_day}件异议,请明天再试")
-    duplicate = session.scalar(
-        select(m.Objection.id).where(
-            m.Objection.client_hash == client_hash,
-            m.Objection.record_kind == target.kind,
-            m.Objection.record_source_system == target.source_system,
-            m.Objection.record_source_id == target.source_id,
-            m.Objection.reason == cleaned.reason,
-        )
-    )
-    if duplicate is not None:
-        raise InvalidObjection({"reason": "您已就该信息提交过内容相同的异议,请勿重复提交"})
+    _lock_client(session, client_hash)  # the count and the insert below, one client at a time
+    _check_limits(session, client_hash, now, per_hour, per_day)
+    _check_not_repeated(session, client_hash, target, cleaned.reason)
     reference = new_reference(today)
     while session.scalar(select(m.Objection.id).where(m.Objection.reference == reference)):
         reference = new_reference(today)  # 50 random bits: practically never

@@ -9,8 +9,9 @@ import strawberry
 from portal.graphql.enums import Colour, CreditList
 from portal.graphql.relay import PageInfo, Window, cursors, page_info
 from portal.graphql.types import Designation, marked
+from portal.readmodels import credit_file
+from portal.readmodels import lists as public_lists
 from portal.search import base as search
-from portal.storage import queries as q
 
 
 @strawberry.type(description="企业概况")
@@ -27,7 +28,7 @@ class ListEntry:
     enterprise: EnterpriseSummary
 
     @classmethod
-    def of(cls, item: q.ListedEnterprise, objected: bool = False) -> ListEntry:
+    def of(cls, item: public_lists.ListedEnterprise, objected: bool = False) -> ListEntry:
         e = item.enterprise
         summary = EnterpriseSummary(
             uscc=e.uscc, name=e.name, district=e.district, industry=e.industry
@@ -123,11 +124,13 @@ class ListEntryConnection:
     @classmethod
     def of(
         cls,
-        page: q.Page[q.ListedEnterprise],
+        page: public_lists.Page[public_lists.ListedEnterprise],
         win: Window,
-        objected: frozenset[q.RecordKey] = frozenset(),
+        objected: frozenset[credit_file.RecordKey] = frozenset(),
     ) -> ListEntryConnection:
-        nodes = [ListEntry.of(i, q.record_key(i.designation) in objected) for i in page.items]
+        nodes = [
+            ListEntry.of(i, credit_file.record_key(i.designation) in objected) for i in page.items
+        ]
         return cls(
             total_count=page.total,
             enterprise_count=page.enterprises if page.enterprises is not None else 0,

@@ -45,9 +45,9 @@ from portal.graphql.objections import Mutation, Objection, find_objection
 from portal.graphql.relay import window
 from portal.graphql.types import CreditFile
 from portal.logs import get_logger
+from portal.readmodels import credit_file, lists
 from portal.rules.model import Thresholds
 from portal.search.base import SearchQuery
-from portal.storage import queries
 
 _log = get_logger(__name__)
 
@@ -91,7 +91,7 @@ def _list(
     portal = info.context.portal
     win = window(first, after, portal.settings)
     with portal.session() as session:
-        page = queries.list_enterprises_on(
+        page = lists.list_enterprises_on(
             session,
             name,
             portal.today(),
@@ -100,7 +100,7 @@ def _list(
             offset=win.offset,
             limit=win.limit,
         )
-        objected = queries.objected_records(session, [i.enterprise.uscc for i in page.items])
+        objected = credit_file.objected_records(session, [i.enterprise.uscc for i in page.items])
         return ListEntryConnection.of(page, win, objected)
 
 
@@ -132,7 +132,7 @@ class Query:
         portal = info.context.portal
         with portal.session() as session:
             try:
-                file = queries.get_credit_file(
+                file = credit_file.get_credit_file(
                     session, code, portal.today(), thresholds=Thresholds.of(portal.settings)
                 )
             except NotFound:
@@ -224,7 +224,7 @@ class Query:
     def list_counts(self, info: Info) -> ListCounts | None:
         portal = info.context.portal
         with portal.session() as session:
-            return ListCounts.of(queries.list_counts(session, portal.today()))
+            return ListCounts.of(lists.list_counts(session, portal.today()))
 
     @strawberry.field(
         description="按查询编号查询异议的处理进度(不含联系方式);"

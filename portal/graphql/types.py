@@ -1,6 +1,6 @@
-"""The GraphQL types of the credit file and its records, and their mapping from the read layer
-(`portal.storage.queries`): every type has a classmethod `of()` building it from what the read
-layer returns. Lists and search results are in `portal.graphql.connections`.
+"""The GraphQL types of the credit file and its records, and their mapping from the read models
+(`portal.readmodels.credit_file`): every type has a classmethod `of()` building it from what the
+read models return. Lists and search results are in `portal.graphql.connections`.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from strawberry.types import Info
 
 from portal.graphql.enums import Colour, ComplaintChannel, CreditList, SamplingResult, SourceSystem
 from portal.graphql.status import OpenItem, RuleStatus
+from portal.readmodels import credit_file as q
 from portal.rules import ColourDecision
 from portal.rules.engine import stored_decision
 from portal.rules.model import Decision
 from portal.storage import models
-from portal.storage import queries as q
 
 
 def _utc(moment: datetime | None) -> datetime | None:

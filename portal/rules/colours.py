@@ -7,12 +7,15 @@ year or less remains; red when overdue. The article leaves six to seven months u
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
+# The rules' date steps (re-exported: the rule modules take them from here).
+from portal.dates import add_days as add_days
+from portal.dates import add_months as add_months
 from portal.domain import COLOUR_ORDER, Colour
+from portal.rules.model import Thresholds
 
 
 @dataclass(frozen=True)
@@ -27,40 +30,25 @@ class ColourDecision:
     corrected_on: date | None = None
 
 
-def add_days(day: date, days: int) -> date:
-    """`day` moved by `days`, clamped to date.min .. date.max: a stored "never" date such as
-    9999-12-31 must not make a rule crash (it stays "no change within the calendar")."""
-    try:
-        return day + timedelta(days=days)
-    except OverflowError:
-        return date.max if days > 0 else date.min
-
-
-def add_months(day: date, months: int) -> date:
-    """`day` moved by whole months, clamped to the last day of a shorter month, and to
-    date.min .. date.max (every date step of the rules goes through add_days or add_months)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    if year > date.max.year:
-        return date.max
-    if year < date.min.year:
-        return date.min
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def worst_colour(colours: Iterable[Colour]) -> Colour | None:
     """The worst of some colours (red over yellow over green); None when there are none."""
     return max(colours, key=COLOUR_ORDER.__getitem__, default=None)
 
 
 def due_date_colour(
-    due: date | None, today: date, *, yellow_months: int = 6, what: str = "检验"
+    due: date | None,
+    today: date,
+    *,
+    thresholds: Thresholds | None = None,
+    what: str = "检验",
 ) -> ColourDecision:
-    """The warning colour of something due on `due`, seen on `today`.
+    """The warning colour of something due on `due`, seen on `today` (yellow from
+    `thresholds.yellow_months` before it; the defaults when None).
 
     `what` names the obligation in the reason (检验, 检定, 许可证有效期, 证书有效期).
     A missing due date means the obligation was never met: red.
     """
+    yellow_months = (thresholds or Thresholds()).yellow_months
     if due is None:
         return ColourDecision(Colour.red, f"无{what}记录", None)
     if due < today:

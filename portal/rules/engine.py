@@ -23,13 +23,13 @@ Rules here:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 
 from portal.domain import LIST_LABELS, CreditList, Severity
 from portal.rules.colours import add_days
+from portal.rules.evaluation import Entry, Evaluation, Identity
 from portal.rules.exemplary import (
-    Period,
     current_suspension,
     lapse,
     suspension_reason,
@@ -39,9 +39,7 @@ from portal.rules.facts import Facts
 from portal.rules.model import (
     RULES_SYSTEM,
     Decision,
-    DerivedCase,
     DerivedDesignation,
-    OpenItem,
     Ref,
     Thresholds,
     public_day,
@@ -51,70 +49,18 @@ from portal.rules.model import (
 from portal.rules.notices import notice_decision, notice_outcomes
 from portal.rules.open_items import open_items
 from portal.rules.periods import (
-    RepairOutcome,
     period_end,
     repair_from,
     repair_outcome,
     severity_label,
     severity_of,
 )
-from portal.rules.record_colours import RecordColours, record_colours
+from portal.rules.record_colours import record_colours
 from portal.rules.red_warnings import corrections_of, warning_bad_records
 from portal.storage.models import CreditRepair, Designation
 
 UPGRADE_RULE, UPGRADE_NAME = "bad_record_upgrade", "不良信息逾期未改正升级"
 SUSPENSION_RULE = "exemplary_suspension"
-Identity = tuple[str, str]
-
-
-@dataclass
-class Entry:
-    """A designation the rules reason about: an ingested row or a derived one."""
-
-    identity: Identity
-    list_name: str
-    title: str
-    severity: Severity | None
-    starts_on: date
-    published: date  # the day it became (or becomes) public: P
-    ends_on: date | None
-    corrected_on: date | None
-    health: bool
-    products: tuple[str, ...]
-    version: int
-    spec: DerivedDesignation | None = None
-    repair: RepairOutcome = field(default_factory=lambda: RepairOutcome(None, ""))
-    eligible_from: date | None = None
-    upgrade_on: date | None = None  # the upgrade's day (a bad record)
-    upgrade_to: str | None = None  # the upgrade's list
-    upgraded_by_bureau: bool = False
-    lapse_on: date | None = None  # the lapse's day (exemplary)
-    suspensions: list[Period] = field(default_factory=list)  # (exemplary) portal.rules.exemplary
-    # The entries of the enterprise, for the explanation of a suspension.
-    others: list[Entry] = field(default_factory=list, repr=False)
-    display_until: date | None = None
-
-    @property
-    def derived(self) -> bool:
-        return self.spec is not None
-
-
-@dataclass
-class Evaluation:
-    uscc: str
-    today: date
-    # What the rules derive (rows of source system credit_rules), and the derived cases.
-    designations: list[DerivedDesignation] = field(default_factory=list)
-    cases: list[DerivedCase] = field(default_factory=list)
-    # Every designation's last public day, by identity (system, record id); None: no end.
-    display_until: dict[Identity, date | None] = field(default_factory=dict)
-    # An exemplary designation's suspension in force today or next (first, last day), or None.
-    suspension: dict[Identity, Period | None] = field(default_factory=dict)
-    decisions: dict[Identity, Decision] = field(default_factory=dict)
-    notices: dict[Identity, Decision] = field(default_factory=dict)
-    open_items: list[OpenItem] = field(default_factory=list)
-    # The colour of every record with a due date, and the overall colour (综合预警).
-    colours: RecordColours = field(default_factory=RecordColours)
 
 
 def evaluate(f: Facts, today: date, th: Thresholds | None = None) -> Evaluation:
@@ -145,7 +91,7 @@ def evaluate(f: Facts, today: date, th: Thresholds | None = None) -> Evaluation:
         ev.decisions[e.identity] = explain(e, today, th)
         if e.spec is not None:
             ev.designations.append(e.spec)
-    ev.colours = record_colours(f, today, yellow_months=th.yellow_months)
+    ev.colours = record_colours(f, today, th)
     for n in f.notices:
         ev.notices[(n.source_system, n.source_record_id)] = notice_decision(n, today)
     ev.open_items = open_items(f, ev, entries, today, th)

@@ -22,16 +22,13 @@ bad records make overlapping or adjacent periods into one suspension.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from portal.domain import CreditList
 from portal.rules.colours import add_days
-
-if TYPE_CHECKING:
-    from portal.rules.engine import Entry
+from portal.rules.evaluation import Entry
+from portal.rules.model import Period as Period
 
 ADVERSE = (CreditList.blacklist, CreditList.quality_safety_warning)
-Period = tuple[date, date | None]  # first and last day; None: no end known
 
 
 def _min(a: date | None, b: date | None) -> date | None:

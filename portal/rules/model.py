@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 RULES_SYSTEM = "credit_rules"
 RULES_APPROVER = "信用规则"
 MAX_RECORD_ID = 100
+# A span of days, first and last (None: no end known): e.g. an exemplary designation's
+# suspension (portal.rules.exemplary).
+Period = tuple[date, date | None]
 
 
 @dataclass(frozen=True)
@@ -154,7 +157,7 @@ class OpenItem:
     kind: str
     title: str
     # open, overdue, refused, yellow, red, pending_upgrade, repair_pending, repair_later,
-    # repair_eligible (portal.rules.open_items.STATE_LABELS)
+    # repair_eligible (portal.domain.STATE_LABELS)
     state: str
     text: str
     due_on: date | None = None

@@ -11,40 +11,15 @@ credit repair of the shown designations may be applied for. Earliest date first.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from portal.domain import LIST_LABELS, Colour, CreditList
+from portal.rules.evaluation import Entry, Evaluation
 from portal.rules.facts import Facts
 from portal.rules.model import OpenItem, Thresholds
 from portal.rules.record_colours import title_of
 
-if TYPE_CHECKING:
-    from portal.rules.engine import Entry, Evaluation
-
 _STATE = {Colour.yellow: "yellow", Colour.red: "red"}
-# What the public site calls each state of an open item, and the badge (colour) it gets.
-STATE_LABELS = {
-    "open": "待整改",
-    "overdue": "逾期未整改",
-    "refused": "拒不整改",
-    "yellow": "黄色预警",
-    "red": "红色预警",
-    "pending_upgrade": "待升级",
-    "repair_pending": "修复审核中",
-    "repair_later": "尚未到可申请修复日期",
-    "repair_eligible": "可申请修复",
-}
-STATE_BADGES = {
-    "open": "yellow",
-    "overdue": "red",
-    "refused": "red",
-    "yellow": "yellow",
-    "red": "red",
-    "pending_upgrade": "red",
-    "repair_pending": "finding",
-    "repair_later": "finding",
-    "repair_eligible": "green",
-}
 
 
 def open_items(

@@ -28,7 +28,7 @@ from typing import Any
 
 from portal.domain import COLOUR_LABELS, Colour
 from portal.rules.colours import ColourDecision, add_days, due_date_colour, worst_colour
-from portal.rules.model import RULES_SYSTEM, public_day, record_title, source_name
+from portal.rules.model import RULES_SYSTEM, Thresholds, public_day, record_title, source_name
 from portal.rules.red_warnings import renewal_of
 
 # kind (a key of RECORD_TABLES), source system, record id
@@ -99,14 +99,14 @@ def record_colour(
     *,
     corrections: Iterable[date] = (),
     renewal: Any = None,
-    yellow_months: int = 6,
+    thresholds: Thresholds | None = None,
 ) -> ColourDecision:
     """The colour of one record on `today` (`renewal`: the licence that renewed it, if any)."""
     if kind == "measuring_instrument" and not record.mandatory_verification:
         return NOT_MANDATORY
     column, what, next_date = _DUES[kind]
     due = getattr(record, column)
-    base = due_date_colour(due, today, yellow_months=yellow_months, what=what)
+    base = due_date_colour(due, today, thresholds=thresholds, what=what)
     if renewal is not None and renewal.issued_on <= today:
         reason = f"已由 {renewal.licence_no}(发证日期 {renewal.issued_on})延续"
         return ColourDecision(Colour.green, reason, None, rule="licence_renewed")
@@ -122,9 +122,10 @@ def record_colour(
     return ColourDecision(Colour.green, reason, None, rule="corrected", corrected_on=on)
 
 
-def record_colours(f: Any, today: date, *, yellow_months: int = 6) -> RecordColours:
+def record_colours(f: Any, today: date, thresholds: Thresholds | None = None) -> RecordColours:
     """The colours of the equipment, instruments, licences and operators of `f` (Facts, or
-    anything with those lists, `corrections` and `derived`) on `today`."""
+    anything with those lists, `corrections` and `derived`) on `today` (`thresholds`: the
+    defaults when None)."""
     fixed = correction_days(f)
     decisions: dict[Key, ColourDecision] = {}
     titles: dict[Key, str] = {}
@@ -144,7 +145,7 @@ def record_colours(f: Any, today: date, *, yellow_months: int = 6) -> RecordColo
                 today,
                 corrections=fixed.get(key, ()),
                 renewal=renewal,
-                yellow_months=yellow_months,
+                thresholds=thresholds,
             )
             titles[key] = title_of(kind, r)
     return RecordColours(decisions, _overall(decisions, titles))

@@ -15,13 +15,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Executable, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.chunks import chunked
 from portal.domain import SAMPLING_LABELS, CreditList, SamplingResult
 from portal.privacy import mask_text
 from portal.rules.facts import DUE_LISTS, load_facts
+from portal.rules.model import Thresholds
 from portal.rules.record_colours import record_colours
 from portal.search.base import SearchDocument
 from portal.storage.models import (
@@ -29,7 +30,6 @@ from portal.storage.models import (
     Designation,
     EnforcementCase,
     Enterprise,
-    Product,
     RectificationItem,
     RectificationNotice,
     SamplingInspection,
@@ -37,6 +37,8 @@ from portal.storage.models import (
 from portal.storage.queries import designation_is_current
 
 _LIST_ORDER = {value.value: i for i, value in enumerate(CreditList)}
+# The facts a document reads: what the colours read, and the products.
+_FACT_LISTS = (*DUE_LISTS, "products")
 _ENTERPRISE_COLUMNS = (
     Enterprise.id,
     Enterprise.uscc,
@@ -60,8 +62,10 @@ def build_documents(
 ) -> Iterator[SearchDocument]:
     """Documents of the public enterprises (all of them, or those of `usccs` that are public),
     streamed chunk by chunk in enterprise order."""
+    # The indexer passes the one threshold the colours read; the rules take the object.
+    th = Thresholds(yellow_months=yellow_months)
     for enterprises in _enterprise_chunks(session, today, usccs, chunk):
-        yield from _documents(session, today, enterprises, yellow_months)
+        yield from _documents(session, today, enterprises, th)
 
 
 def _enterprise_chunks(
@@ -81,14 +85,6 @@ def _enterprise_chunks(
             return
         yield rows
         last_id = rows[-1].id
-
-
-def _grouped(session: Session, stmt: Executable) -> dict[str, list[Any]]:
-    """Rows of `stmt` (whose first column is a USCC) grouped by that USCC, in query order."""
-    groups: dict[str, list[Any]] = defaultdict(list)
-    for row in session.execute(stmt):
-        groups[row[0]].append(row)
-    return groups
 
 
 def _sampling_text(product: str, result: str, failed_items: list[str] | None) -> str:
@@ -149,38 +145,44 @@ def _current_lists(session: Session, today: date, usccs: list[str]) -> dict[str,
     }
 
 
-def _colours(
-    session: Session, today: date, usccs: list[str], yellow_months: int
-) -> dict[str, str | None]:
-    """Per USCC, the overall warning colour: the rules' one decision (portal.rules.record_colours,
-    corrections and renewals included), as the credit file shows it. The chunk's rows are detached
-    afterwards, so that nothing accumulates in the session over a whole rebuild."""
-    facts = load_facts(session, usccs, today, only=DUE_LISTS)
-    out: dict[str, str | None] = {}
+def _facts(
+    session: Session, today: date, usccs: list[str], th: Thresholds
+) -> tuple[dict[str, str | None], dict[str, list[str]]]:
+    """Per USCC, the overall warning colour (the rules' one decision, portal.rules.record_colours,
+    corrections and renewals included, as the credit file shows it) and the public products'
+    names, from the rules' facts (portal.rules.facts): the one loading of an enterprise's facts.
+    The chunk's rows are detached afterwards, so that nothing accumulates in the session over a
+    whole rebuild."""
+    facts = load_facts(session, usccs, today, only=_FACT_LISTS)
+    colours: dict[str, str | None] = {}
+    products: dict[str, list[str]] = {}
     for uscc, f in facts.items():
-        overall = record_colours(f, today, yellow_months=yellow_months).overall
-        out[uscc] = overall.colour.value if overall else None
-        for rows in (f.equipment, f.instruments, f.licences, f.operators, f.corrections, f.derived):
+        overall = record_colours(f, today, th).overall
+        colours[uscc] = overall.colour.value if overall else None
+        products[uscc] = [p.name for p in f.products]
+        for rows in (
+            f.equipment,
+            f.instruments,
+            f.licences,
+            f.operators,
+            f.corrections,
+            f.derived,
+            f.products,
+        ):
             for row in rows:
                 session.expunge(row)
-    return out
+    return colours, products
 
 
 def _documents(
-    session: Session, today: date, enterprises: Sequence[Any], yellow_months: int
+    session: Session, today: date, enterprises: Sequence[Any], th: Thresholds
 ) -> Iterator[SearchDocument]:
     if not enterprises:
         return
     usccs = [row.uscc for row in enterprises]
-    products = _grouped(
-        session,
-        select(Product.enterprise_uscc, Product.name)
-        .where(Product.enterprise_uscc.in_(usccs), Product.is_public(today))
-        .order_by(Product.enterprise_uscc, Product.id),
-    )
     texts = _texts(session, today, usccs)
     lists = _current_lists(session, today, usccs)
-    colours = _colours(session, today, usccs, yellow_months)
+    colours, products = _facts(session, today, usccs, th)
     for row in enterprises:
         yield SearchDocument(
             uscc=row.uscc,
@@ -191,7 +193,7 @@ def _documents(
             legal_representative=row.legal_representative or "",
             district=row.district,
             industry=row.industry,
-            products=tuple(dict.fromkeys(p.name for p in products.get(row.uscc, ()))),
+            products=tuple(dict.fromkeys(products.get(row.uscc, ()))),
             texts=tuple(dict.fromkeys(texts.get(row.uscc, ()))),
             lists=tuple(lists.get(row.uscc, ())),
             colour=colours.get(row.uscc),

@@ -17,9 +17,10 @@ from portal.domain import (
     SAMPLING_LABELS,
     SCALE_LABELS,
     SOURCE_LABELS,
+    STATE_BADGES,
+    STATE_LABELS,
 )
 from portal.objections import objection_form_path, record_subject
-from portal.rules.open_items import STATE_BADGES, STATE_LABELS
 from portal.web.formatting import local_date, local_datetime
 from portal.web.provenance import data_attributes, derived_from, record_number
 

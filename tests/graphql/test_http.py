@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 
 from portal.errors import SearchUnavailable
 from portal.graphql.app import MAX_BODY_BYTES
-from portal.storage import queries
+from portal.readmodels import lists
 
 QUERY = "{ listCounts { blacklist } }"
 VENDORED = (
@@ -188,7 +188,7 @@ def test_unexpected_error_is_masked_and_the_rest_still_answers(
     def broken(*_args: object, **_kwargs: object) -> object:
         raise RuntimeError("no such table: designations (secret detail)")
 
-    monkeypatch.setattr(queries, "list_counts", broken)
+    monkeypatch.setattr(lists, "list_counts", broken)
     query = "{ listCounts { blacklist } blacklist(first: 1) { totalCount } }"
     response = client.post("/graphql", json={"query": query})
     assert response.status_code == 200

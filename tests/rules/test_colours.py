@@ -8,6 +8,7 @@ import pytest
 
 from portal.domain import Colour
 from portal.rules import add_months, due_date_colour
+from portal.rules.model import Thresholds
 
 TODAY = date(2013, 11, 30)  # the day of the article's inspection at 鹏盛鑫
 
@@ -44,8 +45,9 @@ def test_reason_and_next_change_are_given() -> None:
 
 def test_threshold_is_a_setting() -> None:
     due = date(2014, 3, 15)
-    assert due_date_colour(due, TODAY, yellow_months=6).colour is Colour.yellow
-    assert due_date_colour(due, TODAY, yellow_months=3).colour is Colour.green
+    six, three = Thresholds(yellow_months=6), Thresholds(yellow_months=3)
+    assert due_date_colour(due, TODAY, thresholds=six).colour is Colour.yellow
+    assert due_date_colour(due, TODAY, thresholds=three).colour is Colour.green
 
 
 @pytest.mark.parametrize(

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 from portal.domain import Colour
+from portal.readmodels.credit_file import get_credit_file
 from portal.rules.colours import add_days, add_months, due_date_colour
 from portal.search.documents import build_documents
 from portal.storage.db import session_scope
-from portal.storage.queries import get_credit_file
 from tests import factories as f
 from tests.rules.helpers import Factory, run
 

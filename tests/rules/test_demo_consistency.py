@@ -18,12 +18,13 @@ from ingest.sample_data import write_sample_data
 from portal.cli import app
 from portal.context import PortalContext
 from portal.domain import Colour
+from portal.readmodels.credit_file import CreditFile, get_credit_file
+from portal.readmodels.lists import list_counts, list_enterprises_on
 from portal.rules import worst_colour
 from portal.rules.record_colours import red_from
 from portal.search.documents import build_documents
 from portal.settings import get_settings
 from portal.storage.models import Correction, Enterprise
-from portal.storage.queries import CreditFile, get_credit_file, list_counts, list_enterprises_on
 from portal.web.app import create_app
 from tests.rules.test_ingest_runs_rules import portal_env  # noqa: F401 (a fixture)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from starlette.testclient import TestClient
 
 from portal.context import PortalContext
-from portal.rules.open_items import STATE_LABELS
+from portal.domain import STATE_LABELS
 from portal.settings import Settings
 from portal.web.app import create_app
 from tests.web.conftest import Data

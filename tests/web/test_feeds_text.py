@@ -20,10 +20,10 @@ from sqlalchemy import select
 from starlette.testclient import TestClient
 
 from portal.context import PortalContext
+from portal.readmodels.ended import EndedDesignation
+from portal.readmodels.lists import ListedEnterprise
 from portal.storage.db import session_scope
-from portal.storage.ended import EndedDesignation
 from portal.storage.models import Designation, Enterprise
-from portal.storage.queries import ListedEnterprise
 from portal.web.views.feeds import FEED_LISTS
 from portal.web.views.feeds.items import Channel, entry, feed_title
 from portal.web.views.feeds.render import render

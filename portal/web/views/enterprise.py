@@ -9,8 +9,8 @@ from starlette.responses import Response
 from portal.codes import normalise
 from portal.context import PortalContext
 from portal.errors import NotFound
+from portal.readmodels.credit_file import get_credit_file
 from portal.rules.model import Thresholds
-from portal.storage.queries import get_credit_file
 from portal.web.provenance import numbers_of
 from portal.web.templating import render
 from portal.web.urls import site_url

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from portal.context import PortalContext
-from portal.storage.queries import latest_warnings, list_counts
+from portal.readmodels.lists import latest_warnings, list_counts
 from portal.web.templating import render
 from portal.web.views.lists import PUBLIC_LISTS
 

@@ -16,7 +16,7 @@ from starlette.routing import BaseRoute, Route
 
 from portal.context import PortalContext
 from portal.domain import DISTRICTS, INDUSTRIES, LIST_LABELS, CreditList
-from portal.storage.queries import list_enterprises_on
+from portal.readmodels.lists import list_enterprises_on
 from portal.web.params import (
     check_in_range,
     district_param,

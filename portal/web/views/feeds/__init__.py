@@ -22,8 +22,8 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from portal.context import PortalContext
-from portal.storage.ended import ended_designations
-from portal.storage.queries import list_enterprises_on
+from portal.readmodels.ended import ended_designations
+from portal.readmodels.lists import list_enterprises_on
 from portal.web.formatting import start_of_day
 from portal.web.params import district_param, industry_param
 from portal.web.urls import site_url

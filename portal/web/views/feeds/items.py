@@ -25,9 +25,9 @@ from urllib.parse import quote, urlencode
 
 from portal.domain import LIST_LABELS, CreditList
 from portal.errors import ConfigurationError
-from portal.storage.ended import EndedDesignation
+from portal.readmodels.ended import EndedDesignation
+from portal.readmodels.lists import ListedEnterprise
 from portal.storage.models import Designation
-from portal.storage.queries import ListedEnterprise
 from portal.web.formatting import aware, start_of_day
 from portal.web.views.feeds.text import xml_text
 from portal.web.views.lists import PUBLIC_LISTS, PublicList

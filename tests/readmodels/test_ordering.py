@@ -10,8 +10,9 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
+from portal.readmodels.credit_file import get_credit_file
+from portal.readmodels.lists import list_enterprises_on
 from portal.storage.models import Enterprise
-from portal.storage.queries import get_credit_file, list_enterprises_on
 from tests import factories as f
 
 TODAY = date(2026, 11, 24)

@@ -1,6 +1,6 @@
 """Personal data in the free text of the rows the public reads, masked on the way out.
 
-The read models (`portal.storage.queries`: the credit file and the lists; `portal.storage.ended`:
+The read models (`portal.readmodels`: the credit file, the lists and, in `ended`,
 what the feeds announce as withdrawn) pass their rows through `mask_rows` before they hand them
 to the site, GraphQL or the feeds, so that no output can show a resident ID or telephone number
 a complainant left in a complaint, a reason or a notice item (portal.privacy says what is found
@@ -31,9 +31,9 @@ from portal.storage.models import (
     SpecialEquipment,
 )
 
-if TYPE_CHECKING:  # types only: storage adds no import of the rules
+if TYPE_CHECKING:
+    from portal.readmodels.credit_file import CreditFile
     from portal.rules.model import Decision, OpenItem
-    from portal.storage.queries import CreditFile
 
 # The columns people write in their own words, per kind of record: every text the public reads
 # that is not a code, a name of a thing, a date or an enterprise's own field.

@@ -10,8 +10,8 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.rules.model import china_day
-from portal.storage.masking import mask_rows
+from portal.clock import china_day
+from portal.readmodels.masking import mask_rows
 from portal.storage.models import CreditRepair, Designation, Enterprise
 
 

@@ -1,4 +1,4 @@
-"""portal.storage.masking: the read models hand out rows whose free text is masked, and the
+"""portal.readmodels.masking: the read models hand out rows whose free text is masked, and the
 stored rows keep the original, even when the session that read them writes afterwards."""
 
 from __future__ import annotations
@@ -8,9 +8,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from portal.readmodels.credit_file import get_credit_file
+from portal.readmodels.lists import list_enterprises_on
 from portal.storage.db import session_scope
 from portal.storage.models import Complaint, Designation
-from portal.storage.queries import get_credit_file, list_enterprises_on
 from tests import factories as f
 
 TODAY = date(2026, 11, 24)
