@@ -8,10 +8,10 @@ from datetime import date
 
 from starlette.testclient import TestClient
 
+from portal.server import create_app
 from portal.settings import Settings
 from portal.storage.db import session_scope
 from portal.storage.queries import get_credit_file, list_counts, list_enterprises_on
-from portal.web.app import create_app
 from tests import factories as f
 from tests.rules.helpers import Factory, run
 
