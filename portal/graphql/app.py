@@ -190,6 +190,12 @@ class PortalGraphQL(GraphQL[GraphQLContext, None]):
         assert isinstance(request, Request)
         return GraphQLContext(portal=request.app.state.portal, request=request)
 
+    def is_request_allowed(self, request: Any) -> bool:
+        # Strawberry refuses other methods (HEAD, which the Route adds to GET) in English.
+        if request.method not in ("GET", "POST"):
+            raise HTTPException(405, "本接口只接受 GET 和 POST 请求")
+        return True
+
     def should_render_graphql_ide(self, request: Any) -> bool:
         # Strawberry also shows the page for `Accept: */*` (curl, scripts): those get the 400
         # saying how to send a query.

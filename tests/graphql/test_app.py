@@ -52,6 +52,13 @@ def test_a_subscription_is_refused_by_post_too(client: TestClient) -> None:
     assert error["message"] == "本接口只接受 query 操作和 mutation submitObjection"
 
 
+def test_head_is_refused_as_not_allowed(client: TestClient) -> None:
+    """HEAD (which the Route adds to GET) was answered 415 before; it runs nothing either way."""
+    response = client.head("/graphql")
+    assert response.status_code == 405
+    assert response.headers["content-type"] == "application/json"
+
+
 def _imported_after(statement: str) -> set[str]:
     code = f"import sys\n{statement}\nprint('\\n'.join(sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
