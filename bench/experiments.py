@@ -29,8 +29,8 @@ def serve(port: int, threads: int, auto_reload: bool) -> None:
 
     import uvicorn
 
+    from portal.server import create_app
     from portal.web import templating
-    from portal.web.app import create_app
 
     os.environ["PORTAL_WORKER_THREADS"] = str(threads)
     templating.environment.auto_reload = auto_reload

@@ -187,8 +187,8 @@ def feed_database_check(data_dir: Path, servers: dict[str, str] | None) -> dict[
     from sqlalchemy import event
     from starlette.testclient import TestClient
 
+    from portal.server import create_app
     from portal.settings import Settings
-    from portal.web.app import create_app
     from portal.web.views.feeds import FeedCache
 
     os.environ.setdefault("PORTAL_SECRET_KEY", "bench-not-secret")

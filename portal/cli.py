@@ -280,7 +280,7 @@ def reindex(
 def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     import uvicorn
 
-    from portal.web.app import create_app
+    from portal.server import create_app
 
     console.print(f"门户已启动:http://{host}:{port}/")
     # The app reads X-Forwarded-For itself, from PORTAL_TRUSTED_PROXIES only (uvicorn's own
@@ -292,7 +292,7 @@ def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
         uvicorn.run(create_app(settings), **options)
     else:
         # Each worker process builds its app from the same environment (get_settings()).
-        uvicorn.run("portal.web.app:create_app", factory=True, workers=workers, **options)
+        uvicorn.run("portal.server:create_app", factory=True, workers=workers, **options)
 
 
 @app.command()

@@ -5,5 +5,6 @@ over the same read layer and search as the public site, and one write, `submitOb
 - `portal.graphql.objections`: the `submitObjection` mutation and the `objection` look-up.
 - `portal.graphql.types`, `portal.graphql.connections`, `portal.graphql.enums`: the types.
 - `portal.graphql.relay`: opaque offset cursors and `first`/`after` checks.
-- `portal.graphql.app`: `graphql_routes()`, the `/graphql` endpoint and the GraphiQL explorer.
+- `portal.graphql.app`: `graphql_routes()`, the `/graphql` endpoint (a subclass of strawberry's
+  ASGI app) and the GraphiQL explorer; `portal.server` composes it beside the site.
 """

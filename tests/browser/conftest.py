@@ -18,8 +18,8 @@ from ingest.loader import ingest_paths
 from ingest.sample_data import write_sample_data
 from portal.context import PortalContext
 from portal.search.indexer import rebuild_all
+from portal.server import create_app
 from portal.settings import Settings
-from portal.web.app import create_app
 from tests.databases import Databases
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -19,9 +19,9 @@ from starlette.testclient import TestClient
 from portal.codes import make_uscc
 from portal.context import PortalContext
 from portal.search.indexer import rebuild_all
+from portal.server import create_app
 from portal.settings import Settings
 from portal.storage.models import Enterprise
-from portal.web.app import create_app
 from tests.databases import Databases
 from tests.factories import (
     add_case,

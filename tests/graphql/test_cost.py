@@ -108,7 +108,7 @@ def test_one_full_search_is_accepted(client: TestClient) -> None:
 
 
 def test_the_limit_is_a_setting(context: PortalContext) -> None:
-    from portal.web.app import create_app
+    from portal.server import create_app
 
     tight = replace(context, settings=context.settings.replace(graphql_max_cost=50))
     with TestClient(create_app(context=tight)) as client:

@@ -17,7 +17,7 @@ import pytest
 import uvicorn
 
 from portal.context import PortalContext
-from portal.web.app import create_app
+from portal.server import create_app
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.browser

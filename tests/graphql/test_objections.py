@@ -15,10 +15,10 @@ from starlette.testclient import TestClient
 from portal import domain
 from portal.context import PortalContext
 from portal.graphql import enums
+from portal.server import create_app
 from portal.settings import Settings
 from portal.storage.db import session_scope
 from portal.storage.models import RECORD_TABLES
-from portal.web.app import create_app
 from tests import factories as f
 
 NAME, PHONE, EMAIL = "钱先生", "13711112222", "qian@example.com"

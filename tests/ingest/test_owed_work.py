@@ -10,9 +10,9 @@ from starlette.testclient import TestClient
 from ingest import ingest_paths
 from portal.context import PortalContext
 from portal.search import SearchQuery
+from portal.server import create_app
 from portal.settings import Settings
 from portal.storage.owed import owed_counts
-from portal.web.app import create_app
 
 from .helpers import USCC_A, USCC_B, record, write_jsonl
 

@@ -14,9 +14,9 @@ from portal.readmodels.credit_file import get_credit_file
 from portal.rules.facts import Facts
 from portal.rules.record_colours import record_colours
 from portal.search.documents import build_documents
+from portal.server import create_app
 from portal.settings import Settings
 from portal.storage.db import session_scope
-from portal.web.app import create_app
 from tests import factories as f
 from tests.rules.helpers import Factory, run
 from tests.rules.helpers import day as _day

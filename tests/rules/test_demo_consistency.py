@@ -23,9 +23,9 @@ from portal.readmodels.lists import list_counts, list_enterprises_on
 from portal.rules import worst_colour
 from portal.rules.record_colours import red_from
 from portal.search.documents import build_documents
+from portal.server import create_app
 from portal.settings import get_settings
 from portal.storage.models import Correction, Enterprise
-from portal.web.app import create_app
 from tests.rules.test_ingest_runs_rules import portal_env  # noqa: F401 (a fixture)
 
 TODAY = date(2026, 11, 24)

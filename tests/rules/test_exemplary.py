@@ -10,9 +10,9 @@ from starlette.testclient import TestClient
 
 from portal.readmodels.credit_file import get_credit_file
 from portal.readmodels.lists import list_counts, list_enterprises_on
+from portal.server import create_app
 from portal.settings import Settings
 from portal.storage.db import session_scope
-from portal.web.app import create_app
 from tests import factories as f
 from tests.rules.helpers import Factory, run
 

@@ -14,8 +14,8 @@ from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from portal.cli import app
+from portal.server import create_app
 from portal.settings import get_settings
-from portal.web.app import create_app
 from tests.ingest.helpers import USCC_A, USCC_B, record, write_jsonl
 
 runner = CliRunner()

@@ -21,8 +21,8 @@ from portal.search.base import SearchQuery
 from portal.search.elastic import ElasticsearchSearch
 from portal.search.fallback import ResilientSearch, SqlFallbackSearch
 from portal.search.indexer import pending_count, sync_enterprises, sync_pending
+from portal.server import create_app
 from portal.settings import Settings
-from portal.web.app import create_app
 from tests.ingest.helpers import USCC_A, USCC_B, record, write_jsonl
 
 pytestmark = pytest.mark.slow

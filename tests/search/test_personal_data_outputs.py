@@ -24,10 +24,10 @@ from portal.objections import set_status, submit_objection
 from portal.rules.job import run_rules
 from portal.search.elastic.names import index_pattern
 from portal.search.indexer import rebuild_all
+from portal.server import create_app
 from portal.settings import Settings
 from portal.storage.db import session_scope
 from portal.storage.models import Complaint, Designation
-from portal.web.app import create_app
 from tests import factories as f
 from tests.search.conftest import RUN_PREFIX, delete_indexes
 

@@ -15,9 +15,9 @@ from starlette.testclient import TestClient
 
 from portal.context import PortalContext
 from portal.search.indexer import rebuild_all
+from portal.server import create_app
 from portal.settings import Settings
 from portal.storage.db import session_scope
-from portal.web.app import create_app
 from tests import factories as f
 
 BASE_URL = "https://credit.example.gov.cn"

@@ -18,9 +18,9 @@ from portal import clock
 from portal.context import PortalContext
 from portal.errors import ConfigurationError
 from portal.objections import submit_objection
+from portal.server import create_app
 from portal.settings import Settings
 from portal.storage.db import session_scope
-from portal.web.app import create_app
 from tests.web.conftest import Data, _seed
 
 # 00:41 on 2 December in Beijing; 16:41 on 1 December in UTC; 08:41 on 1 December in LA.

@@ -7,8 +7,8 @@ from starlette.testclient import TestClient
 
 from portal.context import PortalContext
 from portal.domain import STATE_LABELS
+from portal.server import create_app
 from portal.settings import Settings
-from portal.web.app import create_app
 from tests.web.conftest import Data
 
 

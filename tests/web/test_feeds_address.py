@@ -15,10 +15,10 @@ from starlette.testclient import TestClient
 
 from portal.context import PortalContext
 from portal.errors import ConfigurationError
+from portal.server import create_app
 from portal.settings import Settings
 from portal.storage.db import session_scope
 from portal.storage.models import Designation, Enterprise
-from portal.web.app import create_app
 from portal.web.views.feeds import FEED_LISTS
 from portal.web.views.feeds.items import tagging_entity
 from tests import factories as f

@@ -18,7 +18,7 @@ from starlette.testclient import TestClient
 
 from portal.context import PortalContext
 from portal.errors import ConfigurationError
-from portal.web.app import create_app
+from portal.server import create_app
 from portal.web.security import trusted_proxies
 from portal.web.views import home
 from tests.web.conftest import Data

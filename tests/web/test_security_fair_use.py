@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 
 from portal.context import PortalContext
 from portal.search import SearchQuery, SearchResult
-from portal.web.app import create_app
+from portal.server import create_app
 from portal.web.fair_use import client_key
 from tests.web.conftest import Data
 

@@ -1,4 +1,5 @@
-"""The routes of the public site, one module per page type, plus the GraphQL endpoint."""
+"""The routes of the public site, one module per page type (the GraphQL endpoint is composed
+beside them by `portal.server`)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ from starlette.routing import BaseRoute, Route
 
 
 def routes() -> list[BaseRoute]:
-    from portal.graphql.app import graphql_routes
     from portal.web.views import (
         enterprise,
         feeds,
@@ -30,5 +30,4 @@ def routes() -> list[BaseRoute]:
         Route("/objections/{reference}", objections.status_page, name="objection_status"),
         Route("/credit-repair", repair.credit_repair, name="credit_repair"),
         Route("/healthz", health.healthz, name="healthz"),
-        *graphql_routes(),
     ]
