@@ -50,6 +50,10 @@ from portal.search.tokens import ParsedQuery, RunKind, analyse_field, parse_quer
 log = get_logger(__name__)
 
 SCHEMA_VERSION = 1
+# Each connection's scratch table of a search's matches (writer and readers alike).
+MATCHES_TABLE = (
+    "CREATE TEMP TABLE IF NOT EXISTS search_matches (id INTEGER PRIMARY KEY, rank REAL NOT NULL)"
+)
 
 # Searchable fields with their bm25 weights: name (and former names) far above products, above
 # the legal representative, above record texts and address.
@@ -239,10 +243,7 @@ class SqliteSearch:
             conn.execute("PRAGMA journal_size_limit=67108864")  # trim the WAL after a rebuild
             with self._transaction(conn, immediate=True):
                 self._ensure_schema(conn)
-            conn.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS search_matches "
-                "(id INTEGER PRIMARY KEY, rank REAL NOT NULL)"
-            )
+            conn.execute(MATCHES_TABLE)
         except BaseException:
             conn.close()
             raise
@@ -252,10 +253,7 @@ class SqliteSearch:
         conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         try:
             conn.execute("PRAGMA busy_timeout=10000")
-            conn.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS search_matches "
-                "(id INTEGER PRIMARY KEY, rank REAL NOT NULL)"
-            )
+            conn.execute(MATCHES_TABLE)
         except BaseException:
             conn.close()
             raise
